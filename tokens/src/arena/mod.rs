@@ -1,0 +1,1 @@
+//! Arenas of token cells: read with `&owner`, write with `&mut owner`.

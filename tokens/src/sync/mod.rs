@@ -1,0 +1,1 @@
+//! Thread-safe interior mutability, written in-tree on std atomics.

@@ -1,0 +1,1 @@
+//! Single-threaded interior mutability: initialize once, then share.
