@@ -6,5 +6,5 @@
 //! declare what they read and write, and the schedule hands each one its own borrowed tokens,
 //! so systems whose tokens do not conflict run in parallel on rayon without a data race being
 //! expressible in safe code.
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]

@@ -34,7 +34,7 @@
 //! - *Tokens*: qcell's cells give `&T` only for `&owner` and `&mut T` only for `&mut owner`, and
 //!   check (at run time for `QCell`, at compile time for `TCell` and `LCell`) that the owner is
 //!   the cell's own. The arenas add no unsafe code of their own on top of that.
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 pub(crate) mod primitive;
