@@ -1,0 +1,100 @@
+//! Why a schedule cannot be built or run.
+
+use std::fmt;
+
+use crate::system::AccessConflict;
+
+/// A fault in how systems were added or ordered, found before anything runs.
+///
+/// Every variant names the systems (and, where it applies, the type) involved.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::prelude::*;
+///
+/// fn a() {}
+/// fn b() {}
+/// let mut schedule = Schedule::new();
+/// schedule.add_system(a.named("a").after("b"));
+/// schedule.add_system(b.named("b").after("a"));
+/// let mut world = World::new();
+/// let err = schedule.try_run(&mut world).unwrap_err();
+/// assert!(matches!(err, ScheduleError::Cycle { .. }));
+/// assert!(err.to_string().contains("`a`") && err.to_string().contains("`b`"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ScheduleError {
+    /// Two parameters of one system alias: `Query<&mut A>` beside `Query<&A>`, or `ResMut<R>`
+    /// twice. One run would need `&mut` to a token beside another borrow of it.
+    ConflictingParams {
+        /// The system's name.
+        system: String,
+        /// Which token, and how each parameter borrows it.
+        conflict: AccessConflict,
+    },
+    /// An exclusive system (one taking `&mut World`) also asked for other parameters.
+    ExclusiveWithParams {
+        /// The system's name.
+        system: String,
+    },
+    /// The declared `before`/`after` constraints (between systems or sets) form a cycle.
+    Cycle {
+        /// The systems on the cycle, each one ordered before the next, the last before the
+        /// first.
+        systems: Vec<String>,
+    },
+    /// A `before`/`after` or set ordering names a label that is neither a system nor a set.
+    UnknownLabel {
+        /// The system or set that declared the constraint.
+        by: String,
+        /// The label it named.
+        label: String,
+    },
+    /// The tokens of one batch could not be lent out: two systems in it wanted one token and
+    /// at least one of them exclusively. This is a bug in the batch builder, caught before
+    /// any system runs; it can never become a data race.
+    TokenClash {
+        /// The token's type name.
+        type_name: &'static str,
+        /// The systems that claimed it.
+        systems: Vec<String>,
+    },
+}
+
+impl fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScheduleError::ConflictingParams { system, conflict } => {
+                write!(f, "system `{system}` has parameters that alias: {conflict}")
+            }
+            ScheduleError::ExclusiveWithParams { system } => write!(
+                f,
+                "system `{system}` takes `&mut World` and other parameters; an exclusive \
+                 system takes the world alone"
+            ),
+            ScheduleError::Cycle { systems } => {
+                write!(f, "the ordering constraints form a cycle: ")?;
+                for s in systems {
+                    write!(f, "`{s}` before ")?;
+                }
+                match systems.first() {
+                    Some(first) => write!(f, "`{first}`"),
+                    None => Ok(()),
+                }
+            }
+            ScheduleError::UnknownLabel { by, label } => {
+                write!(f, "`{by}` is ordered against `{label}`, which is no system or set")
+            }
+            ScheduleError::TokenClash { type_name, systems } => write!(
+                f,
+                "the token of `{type_name}` was claimed by {} systems of one batch, one of \
+                 them exclusively: {systems:?}",
+                systems.len()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
