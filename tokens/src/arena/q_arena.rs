@@ -1,0 +1,553 @@
+//! `QArena`: the arena whose owner is checked at run time (qcell's `QCell`).
+
+use std::fmt;
+
+use qcell::{QCellOwner, QCellOwnerID};
+use slotmap::{DefaultKey, Key};
+
+use super::ArenaError;
+use super::flavour::{CheckedQCell, QFlavour};
+use super::iter::{Iter, IterMut};
+use super::storage::Storage;
+
+/// An arena of `V`s keyed by `K`, read with `&QCellOwner` and written with `&mut QCellOwner`.
+///
+/// The default flavour: an arena is tied to one [`QCellOwner`] (by its id) when it is made,
+/// and any number of owners and arenas can live in one process. Every method that reads or
+/// writes values checks the owner once and returns [`ArenaError::WrongOwner`] for any other
+/// owner; nothing is read or written then, and nothing panics.
+///
+/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner.
+/// Lookups of a key that is not in the arena (never was, removed, or removed and its slot
+/// reused) give `Ok(None)`.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_tokens::arena::{ArenaError, QArena, QCellOwner};
+///
+/// let mut owner = QCellOwner::new();
+/// let mut hp = QArena::new(&owner);
+/// let hero = hp.insert(100_u32);
+/// let imp = hp.insert(12);
+///
+/// // Two values mutably at once, with distinct keys.
+/// let (h, i) = hp.get2_mut(&mut owner, hero, imp)?.unwrap();
+/// std::mem::swap(h, i);
+/// assert_eq!(hp.as_slice(&owner)?, [12, 100]);
+///
+/// // Another owner is refused.
+/// let other = QCellOwner::new();
+/// assert_eq!(hp.get(&other, hero), Err(ArenaError::WrongOwner));
+/// # Ok::<(), ArenaError>(())
+/// ```
+pub struct QArena<V, K: Key = DefaultKey> {
+    storage: Storage<QFlavour, K, V>,
+}
+
+impl<V> QArena<V> {
+    /// An empty arena owned by `owner` (a `&QCellOwner` or its [`QCellOwnerID`]), with
+    /// [`DefaultKey`] keys ([`with_key`](QArena::with_key) picks another key type).
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let arena = QArena::<String>::new(&owner);
+    /// assert!(arena.is_empty());
+    /// assert!(arena.is_owner(&owner));
+    /// ```
+    pub fn new(owner: impl Into<QCellOwnerID>) -> Self {
+        Self::with_capacity_and_key(owner, 0)
+    }
+
+    /// An empty arena owned by `owner`, with room for `capacity` values.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let arena = QArena::<u64>::with_capacity(owner.id(), 1000);
+    /// assert!(arena.capacity() >= 1000);
+    /// ```
+    pub fn with_capacity(owner: impl Into<QCellOwnerID>, capacity: usize) -> Self {
+        Self::with_capacity_and_key(owner, capacity)
+    }
+}
+
+impl<V, K: Key> QArena<V, K> {
+    /// An empty arena owned by `owner`, with keys of type `K`.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// slotmap::new_key_type! { struct Unit; }
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::<&str, Unit>::with_key(&owner);
+    /// let k: Unit = arena.insert("archer");
+    /// assert_eq!(arena.get(&owner, k), Ok(Some(&"archer")));
+    /// ```
+    pub fn with_key(owner: impl Into<QCellOwnerID>) -> Self {
+        Self::with_capacity_and_key(owner, 0)
+    }
+
+    /// An empty arena owned by `owner`, with keys of type `K` and room for `capacity` values.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{DefaultKey, QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let arena = QArena::<u8, DefaultKey>::with_capacity_and_key(&owner, 8);
+    /// assert!(arena.capacity() >= 8);
+    /// ```
+    pub fn with_capacity_and_key(owner: impl Into<QCellOwnerID>, capacity: usize) -> Self {
+        let values = CheckedQCell::new(owner.into(), Vec::with_capacity(capacity));
+        QArena { storage: Storage::from_cell(values, capacity) }
+    }
+
+    /// The id of the owner this arena accepts.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let arena = QArena::<u8>::new(&owner);
+    /// assert!(arena.owner_id() == owner.id());
+    /// ```
+    pub fn owner_id(&self) -> QCellOwnerID {
+        self.storage.cell().owner()
+    }
+
+    /// Whether `owner` is the one this arena accepts.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let (owner, other) = (QCellOwner::new(), QCellOwner::new());
+    /// let arena = QArena::<u8>::new(&owner);
+    /// assert!(arena.is_owner(&owner) && !arena.is_owner(&other));
+    /// ```
+    pub fn is_owner(&self, owner: &QCellOwner) -> bool {
+        self.owner_id() == owner.id()
+    }
+
+    /// The number of values. Needs no owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert('x');
+    /// assert_eq!(arena.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.storage.len()
+    }
+
+    /// Whether the arena holds no values. Needs no owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// assert!(QArena::<u8>::new(&owner).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.storage.len() == 0
+    }
+
+    /// How many values fit without reallocating.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::<u8>::new(&owner);
+    /// arena.reserve(10);
+    /// assert!(arena.capacity() >= 10);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.storage.capacity()
+    }
+
+    /// Makes room for `additional` more values.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::<u8>::new(&owner);
+    /// arena.reserve(64);
+    /// assert!(arena.capacity() >= 64);
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        self.storage.reserve(additional);
+    }
+
+    /// Whether `key` is in the arena. Needs no owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert(1);
+    /// assert!(arena.contains_key(k));
+    /// arena.remove(k);
+    /// assert!(!arena.contains_key(k));
+    /// ```
+    pub fn contains_key(&self, key: K) -> bool {
+        self.storage.contains_key(key)
+    }
+
+    /// The keys in storage order: `keys()[i]` is the key of `as_slice(..)?[i]`. Needs no owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// assert_eq!(arena.keys(), [a, b]);
+    /// ```
+    pub fn keys(&self) -> &[K] {
+        self.storage.keys()
+    }
+
+    /// The position of `key`'s value in [`as_slice`](Self::as_slice), if it is here.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// arena.remove(a);
+    /// assert_eq!(arena.position(b), Some(0)); // moved into the hole
+    /// assert_eq!(arena.position(a), None);
+    /// ```
+    pub fn position(&self, key: K) -> Option<usize> {
+        self.storage.position(key)
+    }
+
+    /// Adds `value` and returns its new key.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert("v");
+    /// assert_eq!(arena.get(&owner, k), Ok(Some(&"v")));
+    /// ```
+    pub fn insert(&mut self, value: V) -> K {
+        self.storage.insert_with_key(|_| value)
+    }
+
+    /// Adds the value `f` makes from its own key, and returns the key. If `f` panics, the
+    /// arena is unchanged.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{DefaultKey, QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::<(DefaultKey, u8)>::new(&owner);
+    /// let k = arena.insert_with_key(|k| (k, 5));
+    /// assert_eq!(arena.get(&owner, k)?, Some(&(k, 5)));
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn insert_with_key(&mut self, f: impl FnOnce(K) -> V) -> K {
+        self.storage.insert_with_key(f)
+    }
+
+    /// Removes `key`'s value and returns it; `None` if the key is not here. The last value
+    /// moves into the hole, so storage order changes.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert(3);
+    /// assert_eq!(arena.remove(k), Some(3));
+    /// assert_eq!(arena.remove(k), None);
+    /// ```
+    pub fn remove(&mut self, key: K) -> Option<V> {
+        self.storage.remove(key)
+    }
+
+    /// Keeps the values for which `keep` returns `true` and drops the rest. Every value is
+    /// visited once, in an unspecified order.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// for i in 0..6 {
+    ///     arena.insert(i);
+    /// }
+    /// arena.retain(|_, v| *v % 2 == 0);
+    /// assert_eq!(arena.len(), 3);
+    /// ```
+    pub fn retain(&mut self, keep: impl FnMut(K, &mut V) -> bool) {
+        self.storage.retain(keep);
+    }
+
+    /// Drops every value. Keys handed out before stay stale forever.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert(1);
+    /// arena.clear();
+    /// assert!(arena.is_empty() && !arena.contains_key(k));
+    /// ```
+    pub fn clear(&mut self) {
+        self.storage.clear();
+    }
+
+    /// Every value, mutably, through `&mut self` instead of an owner (exclusive access to the
+    /// arena already rules out every other borrow).
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert(1);
+    /// arena.values_mut()[0] = 9;
+    /// assert_eq!(arena.as_slice(&owner)?, [9]);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn values_mut(&mut self) -> &mut [V] {
+        self.storage.values_mut()
+    }
+
+    /// Reads `key`'s value: `Ok(None)` if the key is not here.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert(1.5_f32);
+    /// assert_eq!(arena.get(&owner, k)?, Some(&1.5));
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    #[inline]
+    pub fn get<'a>(&'a self, owner: &'a QCellOwner, key: K) -> Result<Option<&'a V>, ArenaError> {
+        self.storage.get(owner, key)
+    }
+
+    /// Writes `key`'s value: `Ok(None)` if the key is not here.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let k = arena.insert(1);
+    /// if let Some(v) = arena.get_mut(&mut owner, k)? {
+    ///     *v += 1;
+    /// }
+    /// assert_eq!(arena.get(&owner, k)?, Some(&2));
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    #[inline]
+    pub fn get_mut<'a>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+        key: K,
+    ) -> Result<Option<&'a mut V>, ArenaError> {
+        self.storage.get_mut(owner, key)
+    }
+
+    /// Writes two values at once: `Ok(None)` if a key is not here or the keys are equal.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// let (x, y) = arena.get2_mut(&mut owner, a, b)?.unwrap();
+    /// *x += *y;
+    /// assert_eq!(arena.get(&owner, a)?, Some(&3));
+    /// assert!(arena.get2_mut(&mut owner, a, a)?.is_none());
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn get2_mut<'a>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+        k1: K,
+        k2: K,
+    ) -> Result<Option<(&'a mut V, &'a mut V)>, ArenaError> {
+        Ok(self.storage.get_many_mut(owner, [k1, k2])?.map(|[a, b]| (a, b)))
+    }
+
+    /// Writes three values at once: `Ok(None)` if a key is not here or two keys are equal.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b, c) = (arena.insert(1), arena.insert(2), arena.insert(3));
+    /// let (x, y, z) = arena.get3_mut(&mut owner, a, b, c)?.unwrap();
+    /// *x = *y + *z;
+    /// assert_eq!(arena.get(&owner, a)?, Some(&5));
+    /// assert!(arena.get3_mut(&mut owner, a, b, a)?.is_none());
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn get3_mut<'a>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+        k1: K,
+        k2: K,
+        k3: K,
+    ) -> Result<Option<(&'a mut V, &'a mut V, &'a mut V)>, ArenaError> {
+        Ok(self.storage.get_many_mut(owner, [k1, k2, k3])?.map(|[a, b, c]| (a, b, c)))
+    }
+
+    /// Writes `N` values at once: `Ok(None)` if a key is not here or two keys are equal.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let keys = [arena.insert(1), arena.insert(2), arena.insert(3), arena.insert(4)];
+    /// for v in arena.get_many_mut(&mut owner, keys)?.unwrap() {
+    ///     *v *= 10;
+    /// }
+    /// assert_eq!(arena.as_slice(&owner)?, [10, 20, 30, 40]);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn get_many_mut<'a, const N: usize>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+        keys: [K; N],
+    ) -> Result<Option<[&'a mut V; N]>, ArenaError> {
+        self.storage.get_many_mut(owner, keys)
+    }
+
+    /// Every `(key, &value)` in storage order.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert(2);
+    /// arena.insert(3);
+    /// assert_eq!(arena.iter(&owner)?.map(|(_, v)| v).sum::<i32>(), 5);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn iter<'a>(&'a self, owner: &'a QCellOwner) -> Result<Iter<'a, K, V>, ArenaError> {
+        self.storage.iter(owner)
+    }
+
+    /// Every `(key, &mut value)` in storage order.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert(2);
+    /// for (_, v) in arena.iter_mut(&mut owner)? {
+    ///     *v += 1;
+    /// }
+    /// assert_eq!(arena.as_slice(&owner)?, [3]);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn iter_mut<'a>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+    ) -> Result<IterMut<'a, K, V>, ArenaError> {
+        self.storage.iter_mut(owner)
+    }
+
+    /// Every value as one slice, in storage order (the order of [`keys`](Self::keys)): the
+    /// fast path for bulk reads.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert(4_u64);
+    /// arena.insert(5);
+    /// assert_eq!(arena.as_slice(&owner)?.iter().sum::<u64>(), 9);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn as_slice<'a>(&'a self, owner: &'a QCellOwner) -> Result<&'a [V], ArenaError> {
+        self.storage.as_slice(owner)
+    }
+
+    /// Every value as one mutable slice, in storage order: the fast path for bulk writes.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// arena.insert(4_u64);
+    /// arena.as_mut_slice(&mut owner)?.iter_mut().for_each(|v| *v += 1);
+    /// assert_eq!(arena.as_slice(&owner)?, [5]);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    pub fn as_mut_slice<'a>(
+        &'a self,
+        owner: &'a mut QCellOwner,
+    ) -> Result<&'a mut [V], ArenaError> {
+        self.storage.as_mut_slice(owner)
+    }
+}
+
+impl<V, K: Key> fmt::Debug for QArena<V, K> {
+    /// Shows the length only: the values need the owner.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QArena").field("len", &self.len()).finish_non_exhaustive()
+    }
+}
