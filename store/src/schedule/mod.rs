@@ -49,6 +49,8 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::World;
 use crate::commands::{CommandReport, SkippedCommand};
 use crate::system::{Access, FetchContext, IntoSystem, System, SystemInput, SystemMeta};
@@ -100,6 +102,43 @@ impl fmt::Display for Label {
             Label::Name(name) => f.write_str(name),
             Label::System(h) => write!(f, "system #{}", h.0),
         }
+    }
+}
+
+/// Something that names systems in an ordering constraint: a name (`&str`, `String`), a
+/// [`SystemHandle`], or a function that is a system, which names the systems made from it (by
+/// its type name, the default system name).
+///
+/// `Marker` keeps the implementations apart; it is inferred.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::prelude::*;
+/// use cellar_store::schedule::{IntoLabel, Label};
+///
+/// fn physics() {}
+/// assert_eq!("physics".into_label(), Label::Name("physics".into()));
+/// assert!(matches!(physics.into_label(), Label::Name(n) if n.ends_with("::physics")));
+/// ```
+pub trait IntoLabel<Marker> {
+    /// The label.
+    fn into_label(self) -> Label;
+}
+
+/// The marker of [`IntoLabel`] for labels, names and handles.
+#[derive(Debug)]
+pub struct LabelMarker;
+
+impl<T: Into<Label>> IntoLabel<LabelMarker> for T {
+    fn into_label(self) -> Label {
+        self.into()
+    }
+}
+
+impl<M, S: IntoSystem<M>> IntoLabel<(M,)> for S {
+    fn into_label(self) -> Label {
+        Label::Name(std::any::type_name::<S>().to_owned())
     }
 }
 
@@ -189,16 +228,16 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Runs the system before every system `label` matches.
-    fn before(self, label: impl Into<Label>) -> SystemConfig {
+    fn before<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
-        config.before.push(label.into());
+        config.before.push(label.into_label());
         config
     }
 
     /// Runs the system after every system `label` matches.
-    fn after(self, label: impl Into<Label>) -> SystemConfig {
+    fn after<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
-        config.after.push(label.into());
+        config.after.push(label.into_label());
         config
     }
 
@@ -286,8 +325,8 @@ impl SetConfig {
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("input").before("physics");
     /// ```
-    pub fn before(&mut self, label: impl Into<Label>) -> &mut Self {
-        self.before.push(label.into());
+    pub fn before<L>(&mut self, label: impl IntoLabel<L>) -> &mut Self {
+        self.before.push(label.into_label());
         self
     }
 
@@ -300,8 +339,8 @@ impl SetConfig {
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("render").after("physics").after("input");
     /// ```
-    pub fn after(&mut self, label: impl Into<Label>) -> &mut Self {
-        self.after.push(label.into());
+    pub fn after<L>(&mut self, label: impl IntoLabel<L>) -> &mut Self {
+        self.after.push(label.into_label());
         self
     }
 
@@ -449,7 +488,7 @@ impl Schedule {
     ///
     /// # Examples
     ///
-    /// ```should_panic = "has parameters that alias"
+    /// ```should_panic
     /// use cellar_store::prelude::*;
     ///
     /// struct Score(u32);
@@ -810,11 +849,9 @@ impl Schedule {
                 if let [one] = &mut jobs[..] {
                     job(one);
                 } else {
-                    rayon::scope(|scope| {
-                        for one in &mut jobs {
-                            scope.spawn(move |_| job(one));
-                        }
-                    });
+                    // One task per system: rayon splits the batch down to single systems, which
+                    // idle threads steal; on a one-thread pool they simply run in turn.
+                    jobs.par_iter_mut().with_max_len(1).for_each(job);
                 }
             }
         }
