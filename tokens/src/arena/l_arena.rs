@@ -37,7 +37,7 @@ use super::storage::Storage;
 ///
 /// The owner of another scope does not compile:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0521
 /// use cellar_tokens::arena::{LArena, LCellOwner};
 ///
 /// LCellOwner::scope(|outer| {
@@ -52,7 +52,7 @@ use super::storage::Storage;
 ///
 /// Nor does letting the owner out of its scope:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0521
 /// use cellar_tokens::arena::LCellOwner;
 ///
 /// let mut escaped = None;

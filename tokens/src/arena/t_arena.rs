@@ -42,7 +42,7 @@ use super::storage::Storage;
 ///
 /// Another marker's owner does not compile:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0308
 /// use cellar_tokens::arena::{TArena, TCellOwner};
 ///
 /// struct Physics;
