@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn a_write_beside_another_claim_is_refused() {
-        let mut owners = vec![0, 0];
+        let mut owners = [0, 0];
         let requests: [&[Request]; 2] = [&[(1, true)], &[(1, false)]];
         assert_eq!(
             lend(owners.iter_mut(), &requests).unwrap_err(),
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn missing_tokens_are_refused() {
-        let mut owners = vec![0];
+        let mut owners = [0];
         let requests: [&[Request]; 1] = [&[(0, false), (3, false)]];
         assert_eq!(
             lend(owners.iter_mut(), &requests).unwrap_err(),

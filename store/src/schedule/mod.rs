@@ -44,7 +44,7 @@ pub use error::ScheduleError;
 pub use lend::Lent;
 pub use stats::SystemStats;
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Instant;
@@ -53,7 +53,9 @@ use rayon::prelude::*;
 
 use crate::World;
 use crate::commands::{CommandReport, SkippedCommand};
-use crate::system::{Access, FetchContext, IntoSystem, System, SystemInput, SystemMeta};
+use crate::system::{
+    Access, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
+};
 use graph::Plan;
 use lend::{LendError, Request, lend};
 use stats::StatsCell;
@@ -412,7 +414,7 @@ pub struct Schedule {
     sets: Vec<SetConfig>,
     /// `None` when systems or constraints changed since the last build.
     plan: Option<Plan>,
-    frame_updates: Vec<(TypeId, fn(&mut World))>,
+    frame_updates: Vec<FrameUpdate>,
     report: CommandReport,
 }
 
@@ -640,9 +642,8 @@ impl Schedule {
             }
         }
         for set in &self.sets {
-            let members: Vec<usize> = (0..self.slots.len())
-                .filter(|&i| self.slots[i].sets.iter().any(|s| *s == set.name))
-                .collect();
+            let members: Vec<usize> =
+                (0..self.slots.len()).filter(|&i| self.slots[i].sets.contains(&set.name)).collect();
             for label in &set.before {
                 resolve_into(&set.name, label, &mut edges, &members, true)?;
             }
@@ -846,8 +847,8 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx));
                 };
-                if let [one] = &mut jobs[..] {
-                    job(one);
+                if jobs.len() == 1 || rayon::current_num_threads() == 1 {
+                    jobs.iter_mut().for_each(job);
                 } else {
                     // One task per system: rayon splits the batch down to single systems, which
                     // idle threads steal; on a one-thread pool they simply run in turn.

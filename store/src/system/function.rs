@@ -230,7 +230,7 @@ impl<F: FnMut(&mut World) + Send + 'static> System for ExclusiveSystem<F> {
 
 macro_rules! impl_system_param_function {
     ($($P:ident),*) => {
-        #[allow(non_snake_case, unused_variables)]
+        #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
         impl<$($P: SystemParam,)*> SystemParam for ($($P,)*) {
             type State = ($($P::State,)*);
             type Item<'w, 's> = ($($P::Item<'w, 's>,)*);
@@ -279,6 +279,7 @@ macro_rules! impl_system_param_function {
             fn call(&mut self, params: SystemParamItem<'_, '_, ($($P,)*)>) {
                 // Calling through a generic function fixes which of the two `FnMut` bounds
                 // is used: the one over the fetched items.
+                #[allow(clippy::too_many_arguments)]
                 fn call_inner<$($P,)*>(mut f: impl FnMut($($P),*), $($P: $P,)*) {
                     f($($P),*)
                 }

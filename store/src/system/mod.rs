@@ -192,7 +192,7 @@ impl<'w> FetchContext<'w> {
     /// # let _ = ctx;
     /// ```
     pub fn new(storage: &'w Storage, mut tokens: Vec<(AccessKey, Lent<'w, QCellOwner>)>) -> Self {
-        tokens.sort_by(|a, b| a.0.cmp(&b.0));
+        tokens.sort_by_key(|t| t.0);
         FetchContext { storage, tokens: tokens.into_iter().map(|(k, l)| (k, Some(l))).collect() }
     }
 
@@ -305,6 +305,9 @@ impl<'w> FetchContext<'w> {
     }
 }
 
+/// A function the schedule calls at the start of every run, keyed by the type it updates.
+pub(crate) type FrameUpdate = (TypeId, fn(&mut World));
+
 /// What the schedule learns from systems as they are initialized.
 ///
 /// # Examples
@@ -316,7 +319,7 @@ impl<'w> FetchContext<'w> {
 /// ```
 #[derive(Default, Debug)]
 pub struct SystemMeta {
-    pub(crate) event_updaters: Vec<(TypeId, fn(&mut World))>,
+    pub(crate) event_updaters: Vec<FrameUpdate>,
 }
 
 impl SystemMeta {

@@ -154,7 +154,7 @@ impl<T: Send + Sync + 'static> SystemParam for Res<'_, T> {
         world.register_resource::<T>();
     }
 
-    fn fetch<'w, 's>(_: &'s mut (), ctx: &mut FetchContext<'w>) -> Res<'w, T> {
+    fn fetch<'w>(_: &mut (), ctx: &mut FetchContext<'w>) -> Res<'w, T> {
         let owner = ctx.read(&AccessKey::resource::<T>());
         let value = ctx.storage().resource::<T>(owner).unwrap_or_else(|| missing::<T>());
         Res { value }
@@ -173,7 +173,7 @@ impl<T: Send + Sync + 'static> SystemParam for Option<Res<'_, T>> {
         world.register_resource::<T>();
     }
 
-    fn fetch<'w, 's>(_: &'s mut (), ctx: &mut FetchContext<'w>) -> Option<Res<'w, T>> {
+    fn fetch<'w>(_: &mut (), ctx: &mut FetchContext<'w>) -> Option<Res<'w, T>> {
         let owner = ctx.read(&AccessKey::resource::<T>());
         ctx.storage().resource::<T>(owner).map(|value| Res { value })
     }
@@ -191,7 +191,7 @@ impl<T: Send + Sync + 'static> SystemParam for ResMut<'_, T> {
         world.register_resource::<T>();
     }
 
-    fn fetch<'w, 's>(_: &'s mut (), ctx: &mut FetchContext<'w>) -> ResMut<'w, T> {
+    fn fetch<'w>(_: &mut (), ctx: &mut FetchContext<'w>) -> ResMut<'w, T> {
         let owner = ctx.write(&AccessKey::resource::<T>());
         let value = ctx.storage().resource_mut::<T>(owner).unwrap_or_else(|| missing::<T>());
         ResMut { value }
@@ -210,7 +210,7 @@ impl<T: Send + Sync + 'static> SystemParam for Option<ResMut<'_, T>> {
         world.register_resource::<T>();
     }
 
-    fn fetch<'w, 's>(_: &'s mut (), ctx: &mut FetchContext<'w>) -> Option<ResMut<'w, T>> {
+    fn fetch<'w>(_: &mut (), ctx: &mut FetchContext<'w>) -> Option<ResMut<'w, T>> {
         let owner = ctx.write(&AccessKey::resource::<T>());
         ctx.storage().resource_mut::<T>(owner).map(|value| ResMut { value })
     }
@@ -408,7 +408,7 @@ impl<E: Send + Sync + 'static> SystemParam for EventWriter<'_, E> {
         init_events::<E>(world, meta);
     }
 
-    fn fetch<'w, 's>(_: &'s mut (), ctx: &mut FetchContext<'w>) -> EventWriter<'w, E> {
+    fn fetch<'w>(_: &mut (), ctx: &mut FetchContext<'w>) -> EventWriter<'w, E> {
         let owner = ctx.write(&AccessKey::resource::<Events<E>>());
         let events = ctx
             .storage()
