@@ -51,11 +51,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::World;
 use crate::commands::{CommandReport, SkippedCommand};
 use crate::system::{
     Access, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
 };
+use crate::{World, WorldId};
 use graph::Plan;
 use lend::{LendError, Request, lend};
 use stats::StatsCell;
@@ -416,6 +416,8 @@ pub struct Schedule {
     plan: Option<Plan>,
     frame_updates: Vec<FrameUpdate>,
     report: CommandReport,
+    /// The world the systems were initialized for.
+    world: Option<WorldId>,
 }
 
 impl fmt::Debug for Schedule {
@@ -450,6 +452,7 @@ impl Schedule {
             plan: None,
             frame_updates: Vec::new(),
             report: CommandReport::default(),
+            world: None,
         }
     }
 
@@ -767,13 +770,20 @@ impl Schedule {
     }
 
     /// Initializes systems that have not run on this world yet and resolves their tokens.
+    ///
+    /// A schedule moved to another world initializes every system afresh (their query caches
+    /// and token indices belong to one world).
     fn initialize(&mut self, world: &mut World) {
-        let mut meta = SystemMeta::default();
-        for slot in &mut self.slots {
-            if !slot.initialized {
-                slot.system.initialize(world, &mut meta);
-                slot.initialized = true;
+        if self.world != Some(world.id()) {
+            self.world = Some(world.id());
+            self.frame_updates.clear();
+            for slot in &mut self.slots {
+                slot.initialized = false;
             }
+        }
+        let mut meta = SystemMeta::default();
+        for slot in self.slots.iter_mut().filter(|s| !s.initialized) {
+            slot.system.initialize(world, &mut meta);
             slot.requests.clear();
             for (key, borrow) in slot.system.access().iter() {
                 let token = world.token_index(&key).unwrap_or_else(|| {
@@ -784,6 +794,7 @@ impl Schedule {
                 });
                 slot.requests.push((token, borrow.is_write()));
             }
+            slot.initialized = true;
         }
         for (id, update) in meta.event_updaters {
             if !self.frame_updates.iter().any(|(t, _)| *t == id) {
