@@ -18,6 +18,9 @@ use cellar_benches::{
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
+/// Every crate's version of one workload: (function id, factory).
+type Versions<W> = Vec<(&'static str, fn(usize) -> Box<W>)>;
+
 /// Fewer samples where one iteration takes milliseconds, so a short run stays short.
 fn samples_for(entities: usize) -> usize {
     if entities >= 100_000 { 10 } else { 50 }
@@ -30,7 +33,7 @@ fn bench_versions<W: Workload + ?Sized>(
     workload: &str,
     size: Option<usize>,
     samples: usize,
-    versions: Vec<(&'static str, fn(usize) -> Box<W>)>,
+    versions: Versions<W>,
     default_size: usize,
 ) {
     let mut group = c.benchmark_group(workload);

@@ -151,7 +151,7 @@ fn collect(dir: &Path) -> Vec<Measurement> {
             }
             if path.file_name().is_some_and(|n| n == "new") {
                 found.extend(read_measurement(&path));
-            } else if !path.file_name().is_some_and(|n| n == "report") {
+            } else if path.file_name().is_none_or(|n| n != "report") {
                 stack.push(path);
             }
         }
