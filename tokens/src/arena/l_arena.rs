@@ -98,7 +98,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// ```
     /// use cellar_tokens::arena::{LArena, LCellOwner};
     ///
-    /// slotmap::new_key_type! { struct Unit; }
+    /// cellar_tokens::arena::new_key_type! { struct Unit; }
     /// LCellOwner::scope(|owner| {
     ///     let mut arena = LArena::<&str, Unit>::with_key();
     ///     let k: Unit = arena.insert("archer");

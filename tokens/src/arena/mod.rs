@@ -69,7 +69,7 @@
 //! # Keys
 //!
 //! Keys are slotmap keys: [`DefaultKey`] unless the arena is made with `with_key` for a key
-//! type of your own ([`slotmap::new_key_type!`]). The value type comes first in the type
+//! type of your own ([`new_key_type!`]). The value type comes first in the type
 //! (`QArena<V, K = DefaultKey>`) so that the key can default. A key whose value was removed
 //! stays stale even when its slot is reused: lookups give `None`, because the slot's
 //! version has moved on. A key carries no arena id, though: a key made by *another* arena
@@ -119,4 +119,4 @@ pub use q_arena::QArena;
 pub use t_arena::{TArena, try_tcell_owner};
 
 pub use qcell::{LCellOwner, QCellOwner, QCellOwnerID, TCellOwner};
-pub use slotmap::{DefaultKey, Key};
+pub use slotmap::{DefaultKey, Key, new_key_type};

@@ -81,7 +81,7 @@ impl<V, K: Key> QArena<V, K> {
     /// ```
     /// use cellar_tokens::arena::{QArena, QCellOwner};
     ///
-    /// slotmap::new_key_type! { struct Unit; }
+    /// cellar_tokens::arena::new_key_type! { struct Unit; }
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::<&str, Unit>::with_key(&owner);
     /// let k: Unit = arena.insert("archer");

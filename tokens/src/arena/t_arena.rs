@@ -112,7 +112,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// ```
     /// use cellar_tokens::arena::{TArena, TCellOwner};
     ///
-    /// slotmap::new_key_type! { struct Unit; }
+    /// cellar_tokens::arena::new_key_type! { struct Unit; }
     /// struct Marker;
     /// let owner = TCellOwner::<Marker>::new();
     /// let mut arena = TArena::<Marker, &str, Unit>::with_key();
