@@ -154,6 +154,31 @@
 //! assert_eq!(*x, 1);
 //! ```
 //!
+//! # A view holds its borrows too
+//!
+//! An `ArenaRw` holds `&mut owner` until it is dropped, and an `ArenaRo` holds `&arena`:
+//!
+//! ```compile_fail,E0502
+//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! let mut owner = QCellOwner::new();
+//! let mut arena = QArena::new(&owner);
+//! let a = arena.insert(1);
+//! let mut rw = arena.rw(&mut owner).unwrap();
+//! let x = arena.get(&owner, a); // `owner` is mutably borrowed by `rw`
+//! *rw.get_mut(a).unwrap() += 1;
+//! ```
+//!
+//! ```compile_fail,E0502
+//! use cellar_tokens::arena::{TArena, TCellOwner};
+//! struct M;
+//! let owner = TCellOwner::<M>::new();
+//! let mut arena = TArena::<M, i32>::new();
+//! let a = arena.insert(1);
+//! let ro = arena.ro(&owner);
+//! arena.clear(); // `arena` is borrowed by `ro`
+//! assert_eq!(ro.get(a), None);
+//! ```
+//!
 //! # An arena of `!Sync` values cannot be shared between threads
 //!
 //! ```compile_fail,E0277

@@ -56,6 +56,9 @@
 //! - a call checks the owner once, whatever it touches: one value ([`QArena::get`]), several
 //!   ([`QArena::get_many_mut`]), or all of them as a slice ([`QArena::as_slice`],
 //!   [`QArena::as_mut_slice`]) that loops over as fast as a plain `Vec`;
+//! - [`QArena::ro`] and [`QArena::rw`] open an arena once for many keyed accesses in a row:
+//!   the [`ArenaRo`] or [`ArenaRw`] they return borrows the owner for as long as it lives
+//!   and checks only keys after that (the per-call methods are written on top of them);
 //! - several values mutably at once is plain safe code: the positions of distinct keys are
 //!   distinct, and the slice's `get_disjoint_mut` checks it, so equal keys give `None`,
 //!   never two `&mut` to one value;
@@ -111,12 +114,14 @@ mod l_arena;
 mod q_arena;
 mod storage;
 mod t_arena;
+mod view;
 
 pub use error::ArenaError;
 pub use iter::{Iter, IterMut};
 pub use l_arena::LArena;
 pub use q_arena::QArena;
 pub use t_arena::{TArena, try_tcell_owner};
+pub use view::{ArenaRo, ArenaRw};
 
 pub use qcell::{LCellOwner, QCellOwner, QCellOwnerID, TCellOwner};
 pub use slotmap::{DefaultKey, Key, new_key_type};

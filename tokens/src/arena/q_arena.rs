@@ -9,6 +9,7 @@ use super::ArenaError;
 use super::flavour::{CheckedQCell, QFlavour};
 use super::iter::{Iter, IterMut};
 use super::storage::Storage;
+use super::view::{ArenaRo, ArenaRw};
 
 /// An arena of `V`s keyed by `K`, read with `&QCellOwner` and written with `&mut QCellOwner`.
 ///
@@ -325,6 +326,53 @@ impl<V, K: Key> QArena<V, K> {
     /// ```
     pub fn values_mut(&mut self) -> &mut [V] {
         self.storage.values_mut()
+    }
+
+    /// Opens the arena for reading: one owner check, then any number of lookups through
+    /// the returned [`ArenaRo`], which check only their keys.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// let ro = arena.ro(&owner)?;
+    /// assert_eq!(ro.get(a).unwrap() + ro.get(b).unwrap(), 3);
+    /// assert!(arena.ro(&QCellOwner::new()).is_err());
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    #[inline]
+    pub fn ro<'a>(&'a self, owner: &'a QCellOwner) -> Result<ArenaRo<'a, V, K>, ArenaError> {
+        self.storage.ro(owner)
+    }
+
+    /// Opens the arena for writing: one owner check, then any number of reads and writes
+    /// through the returned [`ArenaRw`], which check only their keys.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    ///
+    /// let mut owner = QCellOwner::new();
+    /// let mut arena = QArena::new(&owner);
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// let mut rw = arena.rw(&mut owner)?;
+    /// *rw.get_mut(a).unwrap() += 10;
+    /// *rw.get_mut(b).unwrap() += 10;
+    /// assert_eq!(rw.as_slice(), [11, 12]);
+    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// ```
+    #[inline]
+    pub fn rw<'a>(&'a self, owner: &'a mut QCellOwner) -> Result<ArenaRw<'a, V, K>, ArenaError> {
+        self.storage.rw(owner)
     }
 
     /// Reads `key`'s value: `Ok(None)` if the key is not here.

@@ -5,6 +5,7 @@ use slotmap::{Key, SlotMap};
 
 use super::flavour::Flavour;
 use super::iter::{Iter, IterMut};
+use super::view::{ArenaRo, ArenaRw};
 
 /// Dense storage of `V`s keyed by `K`, whose values sit in one cell of flavour `F`.
 ///
@@ -133,14 +134,25 @@ impl<F: Flavour, K: Key, V> Storage<F, K, V> {
         F::rw(&self.values, owner).map(Vec::as_mut_slice)
     }
 
+    /// Opens the values for reading: the one owner check of a read.
+    #[inline]
+    pub(crate) fn ro<'a>(&'a self, owner: &'a F::Owner) -> Result<ArenaRo<'a, V, K>, F::Error> {
+        Ok(ArenaRo::new(&self.slots, &self.keys, F::ro(&self.values, owner)?))
+    }
+
+    /// Opens the values for writing: the one owner check of a write.
+    #[inline]
+    pub(crate) fn rw<'a>(&'a self, owner: &'a mut F::Owner) -> Result<ArenaRw<'a, V, K>, F::Error> {
+        Ok(ArenaRw::new(&self.slots, &self.keys, F::rw(&self.values, owner)?))
+    }
+
     #[inline]
     pub(crate) fn get<'a>(
         &'a self,
         owner: &'a F::Owner,
         key: K,
     ) -> Result<Option<&'a V>, F::Error> {
-        let values = F::ro(&self.values, owner)?;
-        Ok(self.slots.get(key).and_then(|&i| values.get(i as usize)))
+        Ok(self.ro(owner)?.get(key))
     }
 
     #[inline]
@@ -149,8 +161,7 @@ impl<F: Flavour, K: Key, V> Storage<F, K, V> {
         owner: &'a mut F::Owner,
         key: K,
     ) -> Result<Option<&'a mut V>, F::Error> {
-        let values = F::rw(&self.values, owner)?;
-        Ok(self.slots.get(key).and_then(|&i| values.get_mut(i as usize)))
+        Ok(self.rw(owner)?.into_mut(key))
     }
 
     /// `N` values at once by distinct keys: `None` if a key is missing or repeated.
@@ -159,28 +170,18 @@ impl<F: Flavour, K: Key, V> Storage<F, K, V> {
         owner: &'a mut F::Owner,
         keys: [K; N],
     ) -> Result<Option<[&'a mut V; N]>, F::Error> {
-        let values = F::rw(&self.values, owner)?;
-        let mut positions = [0usize; N];
-        for (position, key) in positions.iter_mut().zip(keys) {
-            match self.slots.get(key) {
-                Some(&i) => *position = i as usize,
-                None => return Ok(None),
-            }
-        }
-        // The slice checks that the positions are distinct (and in bounds): two equal keys
-        // have equal positions, so they give `None`, never two `&mut` to one value.
-        Ok(values.get_disjoint_mut(positions).ok())
+        Ok(self.rw(owner)?.into_many_mut(keys))
     }
 
     pub(crate) fn iter<'a>(&'a self, owner: &'a F::Owner) -> Result<Iter<'a, K, V>, F::Error> {
-        Ok(Iter::new(&self.keys, F::ro(&self.values, owner)?))
+        Ok(self.ro(owner)?.iter())
     }
 
     pub(crate) fn iter_mut<'a>(
         &'a self,
         owner: &'a mut F::Owner,
     ) -> Result<IterMut<'a, K, V>, F::Error> {
-        Ok(IterMut::new(&self.keys, F::rw(&self.values, owner)?))
+        Ok(self.rw(owner)?.into_iter_mut())
     }
 
     /// Every value, by `&mut self` instead of an owner.

@@ -9,6 +9,7 @@ use super::ArenaError;
 use super::flavour::{TFlavour, never};
 use super::iter::{Iter, IterMut};
 use super::storage::Storage;
+use super::view::{ArenaRo, ArenaRw};
 
 /// An arena of `V`s keyed by `K`, read with `&TCellOwner<M>` and written with
 /// `&mut TCellOwner<M>`.
@@ -343,6 +344,44 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// ```
     pub fn values_mut(&mut self) -> &mut [V] {
         self.storage.values_mut()
+    }
+
+    /// Opens the arena for reading: one owner check, then any number of lookups through
+    /// the returned [`ArenaRo`], which check only their keys.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{TArena, TCellOwner};
+    ///
+    /// struct Marker;
+    /// let owner = TCellOwner::<Marker>::new();
+    /// let mut arena = TArena::<Marker, _>::new();
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// let ro = arena.ro(&owner);
+    /// assert_eq!(ro.get(a).unwrap() + ro.get(b).unwrap(), 3);
+    /// ```
+    #[inline]
+    pub fn ro<'a>(&'a self, owner: &'a TCellOwner<M>) -> ArenaRo<'a, V, K> {
+        never(self.storage.ro(owner))
+    }
+
+    /// Opens the arena for writing: one owner check, then any number of reads and writes
+    /// through the returned [`ArenaRw`], which check only their keys.
+    ///
+    /// ```
+    /// use cellar_tokens::arena::{TArena, TCellOwner};
+    ///
+    /// struct Marker;
+    /// let mut owner = TCellOwner::<Marker>::new();
+    /// let mut arena = TArena::<Marker, _>::new();
+    /// let (a, b) = (arena.insert(1), arena.insert(2));
+    /// let mut rw = arena.rw(&mut owner);
+    /// *rw.get_mut(a).unwrap() += 10;
+    /// *rw.get_mut(b).unwrap() += 10;
+    /// assert_eq!(rw.as_slice(), [11, 12]);
+    /// ```
+    #[inline]
+    pub fn rw<'a>(&'a self, owner: &'a mut TCellOwner<M>) -> ArenaRw<'a, V, K> {
+        never(self.storage.rw(owner))
     }
 
     /// Reads `key`'s value: `None` if the key is not here.

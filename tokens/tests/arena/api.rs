@@ -70,6 +70,62 @@ macro_rules! api_suite {
         $arena.values_mut()[2].push('+');
         assert_eq!(ok($arena.get(&$owner, c)).map(String::as_str), Some("c+"));
 
+        // Views: one owner check, then many accesses.
+        {
+            let ro = ok($arena.ro(&$owner));
+            let ro2 = ro; // `Copy`
+            assert_eq!((ro.len(), ro.is_empty()), (3, false));
+            assert!(ro.contains_key(a) && ro2.contains_key(c));
+            assert_eq!(ro.keys(), [a, b, c]);
+            assert_eq!(ro.position(b), Some(1));
+            assert_eq!(ro.get(a).map(String::as_str), Some("bz"));
+            assert_eq!(ro.as_slice().len(), 3);
+            assert_eq!(ro.iter().map(|(k, _)| k).collect::<Vec<_>>(), [a, b, c]);
+            assert!(format!("{ro:?}").contains("len: 3"));
+            // Two views from one `&owner` at once, and a plain read beside them.
+            let other = ok($arena.ro(&$owner));
+            assert_eq!(ro.get(b), other.get(b));
+            assert_eq!(ok($arena.get(&$owner, b)), ro.get(b));
+        }
+        {
+            let mut rw = ok($arena.rw(&mut $owner));
+            assert_eq!((rw.len(), rw.is_empty()), (3, false));
+            assert!(rw.contains_key(b));
+            assert_eq!(rw.keys(), [a, b, c]);
+            assert_eq!(rw.position(c), Some(2));
+            rw.get_mut(a).unwrap().push('<');
+            assert_eq!(rw.get(a).map(String::as_str), Some("bz<"));
+            {
+                let [x, y] = rw.get_many_mut([c, a]).unwrap();
+                std::mem::swap(x, y);
+            }
+            assert!(rw.get_many_mut([b, b]).is_none());
+            for (k, v) in rw.iter_mut() {
+                if k == c {
+                    v.push('>');
+                }
+            }
+            assert_eq!(rw.iter().count(), 3);
+            rw.as_mut_slice()[1].push('^');
+            assert_eq!(rw.as_slice(), ["c+", "#a1y^", "bz<>"]);
+            assert!(format!("{rw:?}").contains("len: 3"));
+            let v = rw.into_mut(a).unwrap();
+            v.push('~');
+        }
+        assert_eq!(ok($arena.get(&$owner, a)).map(String::as_str), Some("c+~"));
+        {
+            let [x, y] = ok($arena.rw(&mut $owner)).into_many_mut([a, c]).unwrap();
+            std::mem::swap(x, y);
+            assert!(ok($arena.rw(&mut $owner)).into_many_mut([c, c]).is_none());
+            assert!(ok($arena.rw(&mut $owner)).into_mut($arena.keys()[0]).is_some());
+            for (_, v) in ok($arena.rw(&mut $owner)).into_iter_mut() {
+                v.retain(|ch| !"<>^~".contains(ch));
+            }
+            ok($arena.rw(&mut $owner)).into_slice()[1].push('!');
+        }
+        assert_eq!(ok($arena.as_slice(&$owner)), ["bz", "#a1y!", "c+"]);
+        ok($arena.as_mut_slice(&mut $owner))[1].pop();
+
         // The same key twice is refused, never two `&mut` to one value.
         assert!(ok($arena.get2_mut(&mut $owner, a, a)).is_none());
         assert!(ok($arena.get3_mut(&mut $owner, a, b, b)).is_none());

@@ -11,6 +11,7 @@ pub enum Op {
     Remove(usize),
     Get(usize),
     GetMut(usize, u32),
+    ViewGetMut(usize, u32),
     Get2Mut(usize, usize),
     Retain(u32),
     Clear,
@@ -22,6 +23,7 @@ pub fn ops() -> impl Strategy<Value = Vec<Op>> {
         3 => any::<usize>().prop_map(Op::Remove),
         3 => any::<usize>().prop_map(Op::Get),
         3 => (any::<usize>(), any::<u32>()).prop_map(|(i, d)| Op::GetMut(i, d)),
+        2 => (any::<usize>(), any::<u32>()).prop_map(|(i, d)| Op::ViewGetMut(i, d)),
         2 => (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Op::Get2Mut(i, j)),
         1 => (2..5u32).prop_map(Op::Retain),
         1 => Just(Op::Clear),
@@ -69,6 +71,17 @@ macro_rules! model_suite {
                         assert_eq!(got, want);
                     }
                 }
+                Op::ViewGetMut(i, d) => {
+                    if let Some(k) = pick(&handed_out, i) {
+                        let mut rw = ok($arena.rw(&mut $owner));
+                        if let Some(v) = rw.get_mut(k) {
+                            *v = v.wrapping_add(d);
+                        }
+                        if let Some(v) = model.get_mut(&k) {
+                            *v = v.wrapping_add(d);
+                        }
+                    }
+                }
                 Op::Get2Mut(i, j) => {
                     if let (Some(k1), Some(k2)) = (pick(&handed_out, i), pick(&handed_out, j)) {
                         let got = ok($arena.get2_mut(&mut $owner, k1, k2));
@@ -94,9 +107,11 @@ macro_rules! model_suite {
             // The whole arena agrees with the model after every step.
             assert_eq!($arena.len(), model.len());
             assert_eq!($arena.is_empty(), model.is_empty());
+            let ro = ok($arena.ro(&$owner));
             for &k in &handed_out {
                 assert_eq!($arena.contains_key(k), model.contains_key(&k));
                 assert_eq!(ok($arena.get(&$owner, k)), model.get(&k));
+                assert_eq!(ro.get(k), model.get(&k));
             }
             let values = ok($arena.as_slice(&$owner));
             assert_eq!(values.len(), $arena.keys().len());
