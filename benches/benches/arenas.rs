@@ -9,7 +9,9 @@
 //!
 //! `<ty>` is `u64` or `vec3` (three `f32`s). Implementations: `cellar-qarena`,
 //! `cellar-tarena`, `cellar-larena` (bulk work through `as_slice`/`as_mut_slice`, one owner
-//! check per pass), `cellar-qarena-iter` (the keyed `iter`/`iter_mut`), and the peers `vec`
+//! check per pass; random access through `get`/`get_mut`, one owner check per lookup),
+//! `cellar-qarena-iter` (the keyed `iter`/`iter_mut`), `cellar-qarena-view` (random access
+//! through one `ro`/`rw` view per pass: one owner check for all lookups), and the peers `vec`
 //! (`Vec<T>`: the floor), `slotmap` (`SlotMap<DefaultKey, T>`), `refcell`
 //! (`Vec<RefCell<T>>`, a borrow flag per value) and `rwlock` (`Vec<std::sync::RwLock<T>>`, a
 //! lock per value).
@@ -295,6 +297,24 @@ fn random(c: &mut Criterion) {
                         keys.iter().fold(0u64, |a, &k| {
                             a.wrapping_add(*arena.get(&owner, k).ok().flatten().unwrap_or(&0))
                         })
+                    })
+                }
+            });
+            group.bench_function(id("cellar-qarena-view"), |b| {
+                let arena = &arena;
+                if write {
+                    b.iter(|| {
+                        let mut rw = black_box(arena).rw(&mut owner).unwrap();
+                        for &k in &keys {
+                            if let Some(v) = rw.get_mut(k) {
+                                *v += 1;
+                            }
+                        }
+                    })
+                } else {
+                    b.iter(|| {
+                        let ro = black_box(arena).ro(&owner).unwrap();
+                        keys.iter().fold(0u64, |a, &k| a.wrapping_add(*ro.get(k).unwrap_or(&0)))
                     })
                 }
             });
