@@ -400,7 +400,7 @@ impl<'q> Commands<'q> {
     /// let mut queue = CommandQueue::new();
     /// Commands::new(&mut queue).remove_resource::<i64>();
     /// queue.apply(&mut world);
-    /// assert!(world.resource::<i64>().is_none());
+    /// assert!(world.resource::<i64>().is_err());
     /// ```
     pub fn remove_resource<R: Send + Sync + 'static>(&mut self) {
         self.add(|world| {

@@ -53,7 +53,8 @@ use rayon::prelude::*;
 
 use crate::commands::{CommandReport, SkippedCommand};
 use crate::system::{
-    Access, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
+    Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
+    TokenKind,
 };
 use crate::{World, WorldId};
 use graph::Plan;
@@ -356,7 +357,7 @@ impl SetConfig {
     ///
     /// struct Paused;
     /// let mut schedule = Schedule::new();
-    /// schedule.configure_set("physics").run_if(|w: &World| w.resource::<Paused>().is_none());
+    /// schedule.configure_set("physics").run_if(|w: &World| !w.contains_resource::<Paused>());
     /// ```
     pub fn run_if(
         &mut self,
@@ -786,7 +787,7 @@ impl Schedule {
             slot.system.initialize(world, &mut meta);
             slot.requests.clear();
             for (key, borrow) in slot.system.access().iter() {
-                let token = world.token_index(&key).unwrap_or_else(|| {
+                let token = token_index(world, &key).unwrap_or_else(|| {
                     panic!(
                         "system `{}` uses {key}, which the world has no token for",
                         slot.system.name()
@@ -956,6 +957,15 @@ impl Schedule {
     pub fn skipped_commands(&self) -> &[SkippedCommand] {
         self.report.skipped()
     }
+}
+
+/// The index of the world's token for `key`, if the world has one.
+fn token_index(world: &World, key: &AccessKey) -> Option<usize> {
+    let token = match key.kind() {
+        TokenKind::Component => world.component_token(key.type_id()),
+        TokenKind::Resource => world.resource_token(key.type_id()),
+    };
+    token.map(|t| t.index())
 }
 
 /// Runs one system, timing it and catching a panic into its slot.

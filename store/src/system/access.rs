@@ -84,6 +84,23 @@ impl AccessKey {
         }
     }
 
+    /// The key of the token of the given kind guarding the type with `type_id`, called
+    /// `type_name` in messages: for accesses computed from type-erased descriptions (a query's
+    /// [`QueryAccess`](crate::QueryAccess)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::any::TypeId;
+    /// use cellar_store::system::{AccessKey, TokenKind};
+    ///
+    /// let key = AccessKey::new(TokenKind::Component, TypeId::of::<u8>(), "u8");
+    /// assert_eq!(key, AccessKey::component::<u8>());
+    /// ```
+    pub fn new(kind: TokenKind, type_id: TypeId, type_name: &'static str) -> Self {
+        AccessKey { kind, type_id, type_name }
+    }
+
     /// Whether the token guards a component type or a resource.
     ///
     /// # Examples

@@ -50,6 +50,8 @@ pub use function::{
 };
 pub use params::{EventReader, EventWriter, Local, Res, ResMut};
 
+pub use crate::query::Query;
+
 pub use crate::commands::Commands;
 
 use std::any::TypeId;
@@ -307,6 +309,18 @@ impl<'w> FetchContext<'w> {
 
 /// A function the schedule calls at the start of every run, keyed by the type it updates.
 pub(crate) type FrameUpdate = (TypeId, fn(&mut World));
+
+/// Queries take their component tokens from the context: a read of a token lent shared or
+/// exclusive, a write of a token lent exclusive and not taken yet.
+impl<'w> crate::query::TokenSource<'w> for FetchContext<'w> {
+    fn read(&mut self, request: crate::query::TokenRequest) -> Option<&'w QCellOwner> {
+        self.try_read(&AccessKey::new(TokenKind::Component, request.type_id, request.name))
+    }
+
+    fn write(&mut self, request: crate::query::TokenRequest) -> Option<&'w mut QCellOwner> {
+        self.try_write(&AccessKey::new(TokenKind::Component, request.type_id, request.name))
+    }
+}
 
 /// What the schedule learns from systems as they are initialized.
 ///

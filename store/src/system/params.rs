@@ -3,10 +3,12 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
+use super::TokenKind;
 use super::{Access, AccessConflict, AccessKey, Borrow, FetchContext, SystemMeta, SystemParam};
 use crate::World;
 use crate::commands::{CommandQueue, CommandReport, Commands};
 use crate::events::{EventCursor, Events};
+use crate::query::{AccessKind, Query, QueryAccess, QueryData, QueryFilter, QueryState};
 
 /// Shared access to resource `T` for one run: borrows `T`'s token shared.
 ///
@@ -309,13 +311,13 @@ impl SystemParam for Commands<'_> {
 }
 
 fn update_events<E: Send + Sync + 'static>(world: &mut World) {
-    if let Some(events) = world.resource_mut::<Events<E>>() {
+    if let Ok(events) = world.resource_mut::<Events<E>>() {
         events.update();
     }
 }
 
 fn init_events<E: Send + Sync + 'static>(world: &mut World, meta: &mut SystemMeta) {
-    if world.resource::<Events<E>>().is_none() {
+    if !world.contains_resource::<Events<E>>() {
         world.insert_resource(Events::<E>::new());
     }
     meta.add_frame_update::<Events<E>>(update_events::<E>);
@@ -539,5 +541,71 @@ impl<E: Send + Sync + 'static> SystemParam for EventReader<'_, '_, E> {
         let events =
             ctx.storage().resource::<Events<E>>(owner).unwrap_or_else(|| missing::<Events<E>>());
         EventReader { events, cursor: state }
+    }
+}
+
+/// A query as a system parameter: `Query<Q, F>` borrows the token of every component `Q`
+/// reads (shared) or writes (exclusive); the components its filter `F` looks at count as
+/// reads, so a `Changed<T>` filter never runs beside a writer of `T`. Its
+/// [`QueryState`] (the cache of matching tables, the last-run tick for change filters) lives
+/// in the system between runs.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::prelude::*;
+///
+/// struct Position(f32);
+/// struct Velocity(f32);
+///
+/// fn movement(mut query: Query<(&mut Position, &Velocity)>) {
+///     for (p, v) in query.iter_mut() {
+///         p.0 += v.0;
+///     }
+/// }
+/// let mut world = World::new();
+/// let e = world.spawn((Position(1.0), Velocity(0.5)));
+/// let mut schedule = Schedule::new();
+/// schedule.add_system(movement);
+/// schedule.run(&mut world);
+/// assert_eq!(world.get::<Position>(e).unwrap().0, 1.5);
+/// ```
+impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F> {
+    type State = QueryState<Q, F>;
+    type Item<'w, 's> = Query<'w, 's, Q, F>;
+
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
+        let query = QueryAccess::of::<Q, F>().map_err(|err| {
+            let name = match err {
+                crate::QueryError::Conflict { component } => component,
+                _ => std::any::type_name::<Q>(),
+            };
+            // The query aliases within itself: report it as a write beside a read.
+            AccessConflict {
+                key: AccessKey::new(TokenKind::Component, std::any::TypeId::of::<(Q, F)>(), name),
+                first: Borrow::Write,
+                second: Borrow::Read,
+            }
+        })?;
+        for item in query.iter() {
+            let borrow = match item.kind {
+                AccessKind::Write => Borrow::Write,
+                AccessKind::Read | AccessKind::Filter => Borrow::Read,
+            };
+            access.add(AccessKey::new(TokenKind::Component, item.type_id, item.name), borrow)?;
+        }
+        Ok(())
+    }
+
+    fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q, F> {
+        QueryState::new(world)
+    }
+
+    fn fetch<'w, 's>(
+        state: &'s mut QueryState<Q, F>,
+        ctx: &mut FetchContext<'w>,
+    ) -> Query<'w, 's, Q, F> {
+        let storage = ctx.storage();
+        state.query(storage, ctx).unwrap_or_else(|err| panic!("{err}"))
     }
 }
