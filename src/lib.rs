@@ -4,8 +4,20 @@
 
 pub use cellar_tokens::{arena, sync, unsync};
 
+pub use cellar_store::query;
+pub use cellar_store::sharded_map::ShardedMap;
+pub use cellar_store::{
+    Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,
+    ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query, QueryAccess, QueryData,
+    QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Storage,
+    StorageKind, TokenId, Tokens, With, Without, World, WorldId,
+};
+
 /// The names most programs need, in one import: `use cellar::prelude::*;`.
-pub mod prelude {}
+pub mod prelude {
+    pub use cellar_store::prelude::*;
+    pub use cellar_store::sharded_map::ShardedMap;
+}
 
 /// The guide's chapters, compiled and run as doc tests so that the book never rots.
 #[cfg(doctest)]

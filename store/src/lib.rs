@@ -8,3 +8,34 @@
 //! expressible in safe code.
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
+
+mod bundle;
+mod column;
+mod component;
+mod entity;
+mod error;
+mod primitives;
+pub mod query;
+pub mod sharded_map;
+mod storage;
+mod world;
+
+pub use bundle::{Bundle, BundleReader, BundleTypes, BundleWriter};
+pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
+pub use entity::{Entity, WorldId};
+pub use error::{ComponentError, EntityError, QueryError, ResourceError};
+pub use query::{
+    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, ParIter, Query, QueryAccess,
+    QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, SharedTokens, TokenRequest,
+    TokenSource, With, Without,
+};
+pub use storage::{Storage, Table, TokenId, Tokens};
+pub use world::World;
+
+/// The names most programs need: `use cellar_store::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, QueryError,
+        QueryState, ResourceError, StorageKind, With, Without, World,
+    };
+}

@@ -1,0 +1,361 @@
+//! Type-erased columns: one growable array of one component type, moved in and out through
+//! bevy_ptr's pointers.
+#![allow(unsafe_code)] // Type erasure: raw allocation, moving values by pointer, typed slices.
+
+use std::alloc::{self, Layout};
+use std::any::TypeId;
+use std::ptr::{self, NonNull};
+
+use bevy_ptr::{OwningPtr, Ptr};
+
+use crate::component::ComponentInfo;
+
+/// The drop function a column calls for values of `T`, or `None` where `T` needs no drop.
+pub(crate) fn drop_fn_of<T>() -> Option<unsafe fn(OwningPtr<'_>)> {
+    /// # Safety
+    ///
+    /// - `ptr` points to a valid, initialized `T` that nothing uses afterwards.
+    unsafe fn drop_as<T>(ptr: OwningPtr<'_>) {
+        // SAFETY:
+        // - the caller guarantees `ptr` holds an initialized `T` that is not used again.
+        unsafe { ptr.drop_as::<T>() }
+    }
+    std::mem::needs_drop::<T>().then_some(drop_as::<T> as unsafe fn(OwningPtr<'_>))
+}
+
+/// A growable array of values of one component type, whose type is known only at run time.
+///
+/// Every value in a column is dropped exactly once: by [`swap_remove_drop`], by [`clear`] or
+/// by the column's own drop; or moved out exactly once by [`swap_remove_take`] or
+/// [`swap_remove_move_to`]. Each of these updates `len` *before* running a value's drop, so a
+/// drop that panics leaves no value counted twice.
+///
+/// # Invariants
+///
+/// - `data` is aligned to `item.align()`; when `item.size() * cap > 0` it points to an
+///   allocation of exactly `Layout::from_size_align(item.size() * cap, item.align())`,
+///   otherwise it is dangling and nothing is allocated (zero-sized types, empty columns).
+/// - `len <= cap`, and slots `0..len` hold initialized values of the type `type_id`.
+/// - `item`, `drop` and `type_id` come from one [`ComponentInfo`] (made only from the type
+///   itself), so the layout and drop function are those of `type_id`'s type, which is
+///   `Send + Sync + 'static`.
+///
+/// [`swap_remove_drop`]: Column::swap_remove_drop
+/// [`swap_remove_take`]: Column::swap_remove_take
+/// [`swap_remove_move_to`]: Column::swap_remove_move_to
+/// [`clear`]: Column::clear
+pub(crate) struct Column {
+    data: NonNull<u8>,
+    len: usize,
+    cap: usize,
+    item: Layout,
+    drop: Option<unsafe fn(OwningPtr<'_>)>,
+    type_id: TypeId,
+    name: &'static str,
+}
+
+// SAFETY:
+// - a column only holds values of a `Component` type, which is `Send`; moving the column moves
+//   them, which is what `Send` allows.
+unsafe impl Send for Column {}
+// SAFETY:
+// - through `&Column` only `&T` of the values is reachable (`as_slice`, `get`), and component
+//   types are `Sync`.
+unsafe impl Sync for Column {}
+
+impl Column {
+    /// An empty column for `info`'s type.
+    pub(crate) fn new(info: &ComponentInfo) -> Self {
+        let item = info.layout();
+        Column {
+            data: dangling(item.align()),
+            len: 0,
+            cap: if item.size() == 0 { usize::MAX } else { 0 },
+            item,
+            drop: info.drop_fn(),
+            type_id: info.type_id(),
+            name: info.name(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Makes room for `additional` more values.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let needed = self.len.checked_add(additional).expect("column length overflow");
+        if needed <= self.cap {
+            return;
+        }
+        // Zero-sized items never get here: their `cap` is `usize::MAX`.
+        let new_cap = needed.max(self.cap.saturating_mul(2)).max(4);
+        let size = self.item.size();
+        let new_layout = Layout::from_size_align(
+            size.checked_mul(new_cap).expect("column capacity overflow"),
+            self.item.align(),
+        )
+        .expect("column capacity overflow");
+        let new_data = if self.cap == 0 {
+            // SAFETY:
+            // - `new_layout` has a non-zero size (`size > 0`, `new_cap >= 4`).
+            unsafe { alloc::alloc(new_layout) }
+        } else {
+            let old = Layout::from_size_align(size * self.cap, self.item.align())
+                .expect("the current layout was valid when it was allocated");
+            // SAFETY:
+            // - `data` was allocated with `old` (Invariants: `size * cap > 0` here);
+            // - the new size is non-zero and, rounded to the alignment, does not overflow
+            //   `isize` (checked by `Layout::from_size_align` above).
+            unsafe { alloc::realloc(self.data.as_ptr(), old, new_layout.size()) }
+        };
+        self.data = NonNull::new(new_data).unwrap_or_else(|| alloc::handle_alloc_error(new_layout));
+        self.cap = new_cap;
+    }
+
+    /// A pointer to slot `row` (which may be one past the end).
+    #[inline]
+    fn slot(&self, row: usize) -> *mut u8 {
+        // `wrapping_add` keeps this safe to compute; it stays inside the allocation (or is a
+        // zero offset for zero-sized items) for every `row <= cap`.
+        self.data.as_ptr().wrapping_add(row * self.item.size())
+    }
+
+    /// Moves the value behind `value` into a new last slot.
+    ///
+    /// # Safety
+    ///
+    /// - `value` points to an initialized value of this column's type.
+    pub(crate) unsafe fn push_unchecked(&mut self, value: OwningPtr<'_>) {
+        self.reserve(1);
+        // SAFETY:
+        // - `value` is a valid value of `item`'s layout (the caller's guarantee);
+        // - slot `len` is inside the allocation because `reserve(1)` made `cap > len`, and is
+        //   uninitialized; the two do not overlap (the value is not in this column).
+        unsafe { ptr::copy_nonoverlapping(value.as_ptr(), self.slot(self.len), self.item.size()) };
+        self.len += 1;
+    }
+
+    /// Moves `value` into a new last slot.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type.
+    #[inline]
+    pub(crate) fn push<T: 'static>(&mut self, value: T) {
+        self.check::<T>();
+        OwningPtr::make(value, |ptr| {
+            // SAFETY:
+            // - `ptr` holds a `T`, and `T` is this column's type (checked above).
+            unsafe { self.push_unchecked(ptr) }
+        });
+    }
+
+    /// Swaps slot `row` with the last slot and shortens the column by one, returning a
+    /// pointer to the removed value, which the caller now owns.
+    fn swap_out(&mut self, row: usize) -> *mut u8 {
+        assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
+        let last = self.len - 1;
+        if row != last {
+            // SAFETY:
+            // - `row` and `last` are distinct slots below `len`, both initialized and inside
+            //   the allocation, so the two ranges of `item.size()` bytes do not overlap.
+            unsafe { ptr::swap_nonoverlapping(self.slot(row), self.slot(last), self.item.size()) };
+        }
+        self.len = last;
+        self.slot(last)
+    }
+
+    /// Removes the value at `row`, moving the last value into its place, and drops it.
+    pub(crate) fn swap_remove_drop(&mut self, row: usize) {
+        let removed = self.swap_out(row);
+        if let Some(drop) = self.drop {
+            // SAFETY:
+            // - `removed` is the slot just past `len`: it holds an initialized value that the
+            //   column no longer counts, so it is dropped exactly once, here;
+            // - `removed` is non-null and aligned to the item's alignment (Invariants);
+            // - `drop` is the drop function of this column's type (Invariants).
+            unsafe { drop(OwningPtr::new(NonNull::new_unchecked(removed))) };
+        }
+    }
+
+    /// Removes the value at `row`, moving the last value into its place, and returns it.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type, or `row` is out of bounds.
+    pub(crate) fn swap_remove_take<T: 'static>(&mut self, row: usize) -> T {
+        self.check::<T>();
+        let removed = self.swap_out(row);
+        // SAFETY:
+        // - `removed` holds an initialized `T` (the type was checked) that the column no
+        //   longer counts, so reading it moves it out exactly once;
+        // - it is aligned for `T` (Invariants).
+        unsafe { ptr::read(removed.cast::<T>()) }
+    }
+
+    /// Moves the value at `row` to the end of `dst`, moving this column's last value into
+    /// its place.
+    ///
+    /// # Panics
+    ///
+    /// If the two columns hold different types, or `row` is out of bounds.
+    pub(crate) fn swap_remove_move_to(&mut self, row: usize, dst: &mut Column) {
+        assert_eq!(self.type_id, dst.type_id, "moving {} into a column of {}", self.name, dst.name);
+        dst.reserve(1);
+        let removed = self.swap_out(row);
+        // SAFETY:
+        // - `removed` holds an initialized value of the shared type that `self` no longer
+        //   counts; slot `dst.len` is inside `dst`'s allocation (reserved above) and
+        //   uninitialized; the columns are distinct (`&mut` both), so nothing overlaps.
+        unsafe { ptr::copy_nonoverlapping(removed, dst.slot(dst.len), self.item.size()) };
+        dst.len += 1;
+    }
+
+    /// A type-erased pointer to the value at `row`.
+    #[allow(dead_code)]
+    pub(crate) fn get_ptr(&self, row: usize) -> Option<Ptr<'_>> {
+        if row >= self.len {
+            return None;
+        }
+        // SAFETY:
+        // - slot `row < len` holds an initialized value; the pointer is non-null, aligned for
+        //   the item type (Invariants) and borrowed from `&self` for its lifetime.
+        Some(unsafe { Ptr::new(NonNull::new_unchecked(self.slot(row))) })
+    }
+
+    #[inline]
+    #[track_caller]
+    fn check<T: 'static>(&self) {
+        assert!(
+            TypeId::of::<T>() == self.type_id,
+            "a column of {} used as {}",
+            self.name,
+            std::any::type_name::<T>()
+        );
+    }
+
+    /// The values as a typed slice.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type.
+    #[inline]
+    pub(crate) fn as_slice<T: 'static>(&self) -> &[T] {
+        self.check::<T>();
+        // SAFETY:
+        // - `T` is this column's type, so `data` is aligned for `T` and slots `0..len` are
+        //   `len` initialized, contiguous `T`s (Invariants: stride `item.size()` is
+        //   `size_of::<T>()`);
+        // - the slice borrows `self`, so no `&mut` to the values exists meanwhile.
+        unsafe { std::slice::from_raw_parts(self.data.as_ptr().cast::<T>(), self.len) }
+    }
+
+    /// The values as a typed mutable slice.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type.
+    #[inline]
+    pub(crate) fn as_mut_slice<T: 'static>(&mut self) -> &mut [T] {
+        self.check::<T>();
+        // SAFETY:
+        // - as in `as_slice`, and the slice borrows `self` exclusively, so it is the only
+        //   reference to the values while it lives.
+        unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast::<T>(), self.len) }
+    }
+
+    /// Drops every value; the column keeps its allocation.
+    pub(crate) fn clear(&mut self) {
+        let len = self.len;
+        // Forget the values first: if a drop panics the rest leak, none is dropped twice.
+        self.len = 0;
+        if let Some(drop) = self.drop {
+            for row in 0..len {
+                // SAFETY:
+                // - slot `row < len` (the old length) holds an initialized value that the
+                //   column no longer counts, dropped exactly once here;
+                // - the pointer is non-null and aligned (Invariants).
+                unsafe { drop(OwningPtr::new(NonNull::new_unchecked(self.slot(row)))) };
+            }
+        }
+    }
+}
+
+impl Drop for Column {
+    fn drop(&mut self) {
+        self.clear();
+        let size = self.item.size();
+        if size != 0 && self.cap != 0 {
+            let layout = Layout::from_size_align(size * self.cap, self.item.align())
+                .expect("the current layout was valid when it was allocated");
+            // SAFETY:
+            // - `data` was allocated with exactly this layout (Invariants: `size * cap > 0`).
+            unsafe { alloc::dealloc(self.data.as_ptr(), layout) };
+        }
+    }
+}
+
+impl std::fmt::Debug for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Column").field("type", &self.name).field("len", &self.len).finish()
+    }
+}
+
+/// A non-null pointer aligned to `align` that points to nothing.
+fn dangling(align: usize) -> NonNull<u8> {
+    NonNull::new(ptr::without_provenance_mut::<u8>(align)).expect("alignments are non-zero")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ComponentId;
+
+    fn column<T: crate::Component>() -> Column {
+        Column::new(&ComponentId::of::<T>().info())
+    }
+
+    #[test]
+    fn push_take_and_move_keep_values() {
+        let mut a = column::<String>();
+        let mut b = column::<String>();
+        for i in 0..10 {
+            a.push(i.to_string());
+        }
+        assert_eq!(a.swap_remove_take::<String>(2), "2");
+        assert_eq!(a.as_slice::<String>()[2], "9");
+        a.swap_remove_move_to(0, &mut b);
+        assert_eq!(b.as_slice::<String>(), ["0"]);
+        a.swap_remove_drop(1);
+        assert_eq!(a.len(), 7);
+        a.clear();
+        assert_eq!(a.len(), 0);
+    }
+
+    #[test]
+    fn zero_sized_and_over_aligned() {
+        #[repr(align(128))]
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        struct Big(u8);
+        let mut c = column::<Big>();
+        for i in 0..100 {
+            c.push(Big(i));
+        }
+        assert!(c.as_slice::<Big>().iter().enumerate().all(|(i, b)| b.0 as usize == i));
+        assert_eq!(c.as_slice::<Big>().as_ptr() as usize % 128, 0);
+        let mut z = column::<()>();
+        for _ in 0..1000 {
+            z.push(());
+        }
+        z.swap_remove_drop(5);
+        assert_eq!(z.len(), 999);
+    }
+
+    #[test]
+    #[should_panic(expected = "used as")]
+    fn wrong_type_panics() {
+        column::<u8>().push(1u16);
+    }
+}

@@ -1,0 +1,656 @@
+//! What a query yields per entity: `&T`, `&mut T`, `Option<_>`, `Entity`, tuples.
+
+use std::marker::PhantomData;
+use std::slice;
+
+use super::access::{QueryAccess, TokenRequest, TokenSource};
+use crate::column::Column;
+use crate::component::{Component, ComponentId};
+use crate::entity::Entity;
+use crate::error::QueryError;
+use crate::primitives::AtomicCell;
+use crate::storage::{SparseSet, Storage, Table};
+use crate::world::World;
+
+/// A type that a query yields per entity: `&T`, `&mut T`, `Option<Q>`, [`Entity`], and
+/// tuples of up to 12 of these.
+///
+/// The methods are the query engine's plumbing; users name these types, they do not call
+/// the methods. Every implementation is safe code: the only unsafe step under a query is the
+/// column's typed slice, which checks the component type once per table.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::{Entity, World};
+///
+/// struct Name(&'static str);
+/// struct Speed(f32);
+///
+/// let mut world = World::new();
+/// let a = world.spawn((Name("a"), Speed(1.0)));
+/// world.spawn((Name("b"),));
+/// for (e, name, speed) in world.query_mut::<(Entity, &Name, Option<&mut Speed>)>() {
+///     if let Some(speed) = speed {
+///         speed.0 *= 2.0;
+///         assert_eq!((e, name.0), (a, "a"));
+///     }
+/// }
+/// assert_eq!(world.get::<Speed>(a).unwrap().0, 2.0);
+/// ```
+pub trait QueryData {
+    /// What the query yields per entity.
+    type Item<'w>;
+    /// What a query state keeps (component ids).
+    type State: Send + Sync + 'static;
+    /// Checked access to all columns of the components, for one run.
+    type Columns<'w>;
+    /// A cursor over the rows of one table.
+    type Fetch<'w>: Default + Send;
+
+    /// Records the components read and written.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::Conflict`] if two parts alias.
+    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    /// Makes the component types known to `world`.
+    fn register(world: &mut World);
+    /// The state for `storage`, or `None` if a required component is unknown to it.
+    fn get_state(storage: &Storage) -> Option<Self::State>;
+    /// Whether a table can hold matching rows.
+    fn matches(state: &Self::State, table: &Table) -> bool;
+    /// Takes the tokens and checks them against the columns' owners.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::MissingToken`] or [`QueryError::WrongToken`].
+    fn columns<'w, S: TokenSource<'w> + ?Sized>(
+        state: &Self::State,
+        storage: &'w Storage,
+        tokens: &mut S,
+    ) -> Result<Self::Columns<'w>, QueryError>;
+    /// A shorter borrow of the columns.
+    fn reborrow<'a>(columns: &'a mut Self::Columns<'_>) -> Self::Columns<'a>;
+    /// The cursor for `table`'s rows (tables must come in increasing index order).
+    fn fetch_table<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        table: &'w Table,
+        tick: u32,
+    ) -> Self::Fetch<'w>;
+    /// The next row's item; `None` if the row does not match (a sparse component is absent).
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
+    /// Steps over the next row without handing it out.
+    fn skip(fetch: &mut Self::Fetch<'_>);
+    /// Splits a cursor into the first `at` rows and the rest.
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>);
+}
+
+/// A [`QueryData`] that only reads, so it can run from `&World` and share its columns.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::World;
+/// let mut world = World::new();
+/// world.spawn((1u8, 2u16));
+/// let sum: u32 = world.query::<(&u8, &u16)>().map(|(a, b)| *a as u32 + *b as u32).sum();
+/// assert_eq!(sum, 3);
+/// ```
+///
+/// ```compile_fail
+/// let world = cellar_store::World::new();
+/// for _ in world.query::<&mut u8>() {} // `&mut u8` is not read-only
+/// ```
+pub trait ReadOnlyQuery: QueryData {
+    /// A shared copy of the columns.
+    fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a>;
+}
+
+/// What a query state keeps about one component: its id and whether it is sparse.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct ComponentState {
+    id: ComponentId,
+    sparse: bool,
+}
+
+impl ComponentState {
+    fn of<T: Component>(storage: &Storage) -> Option<Self> {
+        let id = storage.id_of::<T>()?;
+        Some(ComponentState { id, sparse: storage.store(id).sparse.is_some() })
+    }
+
+    fn matches(&self, table: &Table) -> bool {
+        self.sparse || table.index_of(self.id).is_some()
+    }
+
+    fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
+        TokenRequest {
+            token: storage.store(self.id).token,
+            type_id: std::any::TypeId::of::<T>(),
+            name: std::any::type_name::<T>(),
+        }
+    }
+}
+
+/// Shared access to every column of `T`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ReadColumns<'w, T> {
+    columns: &'w [Column],
+    sparse: Option<&'w SparseSet>,
+    _type: PhantomData<&'w T>,
+}
+
+impl<T> Clone for ReadColumns<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for ReadColumns<'_, T> {}
+
+/// A cursor over one table's `&T`.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Debug)]
+pub enum ReadFetch<'w, T> {
+    Dense(slice::Iter<'w, T>),
+    Sparse { entities: slice::Iter<'w, Entity>, set: Option<&'w SparseSet>, values: &'w [T] },
+}
+
+impl<T> Default for ReadFetch<'_, T> {
+    fn default() -> Self {
+        ReadFetch::Dense(Default::default())
+    }
+}
+
+impl<T: Component> QueryData for &T {
+    type Item<'w> = &'w T;
+    type State = ComponentState;
+    type Columns<'w> = ReadColumns<'w, T>;
+    type Fetch<'w> = ReadFetch<'w, T>;
+
+    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+        access.read::<T>()
+    }
+    fn register(world: &mut World) {
+        world.init_component::<T>();
+    }
+    fn get_state(storage: &Storage) -> Option<ComponentState> {
+        ComponentState::of::<T>(storage)
+    }
+    fn matches(state: &ComponentState, table: &Table) -> bool {
+        state.matches(table)
+    }
+    fn columns<'w, S: TokenSource<'w> + ?Sized>(
+        state: &ComponentState,
+        storage: &'w Storage,
+        tokens: &mut S,
+    ) -> Result<ReadColumns<'w, T>, QueryError> {
+        let request = state.request::<T>(storage);
+        let owner =
+            tokens.read(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let store = storage.store(state.id);
+        let columns = store
+            .columns
+            .as_slice(owner)
+            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+        Ok(ReadColumns { columns, sparse: store.sparse.as_ref(), _type: PhantomData })
+    }
+    fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
+        *columns
+    }
+    #[inline]
+    fn fetch_table<'w>(
+        state: &ComponentState,
+        columns: &mut ReadColumns<'w, T>,
+        table: &'w Table,
+        _tick: u32,
+    ) -> ReadFetch<'w, T> {
+        match columns.sparse {
+            None => match table.index_of(state.id) {
+                Some(i) => {
+                    let column = &columns.columns[table.positions[i] as usize];
+                    ReadFetch::Dense(column.as_slice::<T>().iter())
+                }
+                None => ReadFetch::default(),
+            },
+            Some(set) => ReadFetch::Sparse {
+                entities: table.entities.iter(),
+                set: Some(set),
+                values: columns.columns[0].as_slice::<T>(),
+            },
+        }
+    }
+    #[inline(always)]
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        match fetch {
+            ReadFetch::Dense(values) => values.next(),
+            ReadFetch::Sparse { entities, set, values } => {
+                let e = entities.next()?;
+                values.get(set.as_ref()?.row(*e)?)
+            }
+        }
+    }
+    #[inline(always)]
+    fn skip(fetch: &mut ReadFetch<'_, T>) {
+        match fetch {
+            ReadFetch::Dense(values) => drop(values.next()),
+            ReadFetch::Sparse { entities, .. } => drop(entities.next()),
+        }
+    }
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+        match fetch {
+            ReadFetch::Dense(values) => {
+                let (a, b) = split_slice(values.as_slice(), at);
+                (ReadFetch::Dense(a.iter()), ReadFetch::Dense(b.iter()))
+            }
+            ReadFetch::Sparse { entities, set, values } => {
+                let (a, b) = split_slice(entities.as_slice(), at);
+                (
+                    ReadFetch::Sparse { entities: a.iter(), set, values },
+                    ReadFetch::Sparse { entities: b.iter(), set, values },
+                )
+            }
+        }
+    }
+}
+
+impl<T: Component> ReadOnlyQuery for &T {
+    fn copy_columns<'a>(columns: &'a ReadColumns<'_, T>) -> ReadColumns<'a, T> {
+        *columns
+    }
+}
+
+fn split_slice<T>(s: &[T], at: usize) -> (&[T], &[T]) {
+    s.split_at(at.min(s.len()))
+}
+
+fn split_slice_mut<T>(s: &mut [T], at: usize) -> (&mut [T], &mut [T]) {
+    let at = at.min(s.len());
+    s.split_at_mut(at)
+}
+
+/// Exclusive access to every column of `T`.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Debug)]
+pub enum WriteColumns<'w, T> {
+    /// The table columns not handed out yet: `rest` starts at arena position `consumed`.
+    Dense { rest: &'w mut [Column], consumed: usize },
+    /// The sparse set's values, each taken at most once.
+    #[allow(clippy::type_complexity)]
+    Sparse { items: Vec<Option<&'w mut T>>, set: &'w SparseSet },
+}
+
+fn take_column<'w>(
+    rest: &mut &'w mut [Column],
+    consumed: &mut usize,
+    pos: usize,
+) -> &'w mut Column {
+    let skip = pos.checked_sub(*consumed).expect("tables are visited in increasing order");
+    let (_, tail) = std::mem::take(rest).split_at_mut(skip);
+    let (column, tail) = tail.split_first_mut().expect("a table's column is in its arena");
+    *rest = tail;
+    *consumed = pos + 1;
+    column
+}
+
+/// A cursor over one table's `&mut T`: marks each row it hands out as changed.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Debug)]
+pub enum WriteFetch<'w, T> {
+    Dense {
+        values: slice::IterMut<'w, T>,
+        changed: slice::Iter<'w, AtomicCell<u32>>,
+        tick: u32,
+    },
+    #[allow(clippy::type_complexity)]
+    Sparse {
+        items: std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>,
+        tick: u32,
+    },
+}
+
+impl<T> Default for WriteFetch<'_, T> {
+    fn default() -> Self {
+        WriteFetch::Dense { values: Default::default(), changed: Default::default(), tick: 0 }
+    }
+}
+
+impl<T: Component> QueryData for &mut T {
+    type Item<'w> = &'w mut T;
+    type State = ComponentState;
+    type Columns<'w> = WriteColumns<'w, T>;
+    type Fetch<'w> = WriteFetch<'w, T>;
+
+    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+        access.write::<T>()
+    }
+    fn register(world: &mut World) {
+        world.init_component::<T>();
+    }
+    fn get_state(storage: &Storage) -> Option<ComponentState> {
+        ComponentState::of::<T>(storage)
+    }
+    fn matches(state: &ComponentState, table: &Table) -> bool {
+        state.matches(table)
+    }
+    fn columns<'w, S: TokenSource<'w> + ?Sized>(
+        state: &ComponentState,
+        storage: &'w Storage,
+        tokens: &mut S,
+    ) -> Result<WriteColumns<'w, T>, QueryError> {
+        let request = state.request::<T>(storage);
+        let owner =
+            tokens.write(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let store = storage.store(state.id);
+        let columns = store
+            .columns
+            .as_mut_slice(owner)
+            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+        Ok(match &store.sparse {
+            None => WriteColumns::Dense { rest: columns, consumed: 0 },
+            Some(set) => WriteColumns::Sparse {
+                items: columns[0].as_mut_slice::<T>().iter_mut().map(Some).collect(),
+                set,
+            },
+        })
+    }
+    fn reborrow<'a>(columns: &'a mut WriteColumns<'_, T>) -> WriteColumns<'a, T> {
+        match columns {
+            WriteColumns::Dense { rest, consumed } => {
+                WriteColumns::Dense { rest: &mut **rest, consumed: *consumed }
+            }
+            WriteColumns::Sparse { items, set } => WriteColumns::Sparse {
+                items: items.iter_mut().map(|v| v.as_deref_mut()).collect(),
+                set,
+            },
+        }
+    }
+    #[inline]
+    fn fetch_table<'w>(
+        state: &ComponentState,
+        columns: &mut WriteColumns<'w, T>,
+        table: &'w Table,
+        tick: u32,
+    ) -> WriteFetch<'w, T> {
+        match columns {
+            WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
+                Some(i) => {
+                    let column = take_column(rest, consumed, table.positions[i] as usize);
+                    WriteFetch::Dense {
+                        values: column.as_mut_slice::<T>().iter_mut(),
+                        changed: table.ticks[i].changed.iter(),
+                        tick,
+                    }
+                }
+                None => WriteFetch::default(),
+            },
+            WriteColumns::Sparse { items, set } => {
+                let set: &'w SparseSet = set;
+                let rows: Vec<_> = table
+                    .entities
+                    .iter()
+                    .map(|&e| {
+                        let row = set.row(e)?;
+                        Some((items.get_mut(row)?.take()?, &set.ticks.changed[row]))
+                    })
+                    .collect();
+                WriteFetch::Sparse { items: rows.into_iter(), tick }
+            }
+        }
+    }
+    #[inline(always)]
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        match fetch {
+            WriteFetch::Dense { values, changed, tick } => {
+                let value = values.next();
+                changed.next()?.store(*tick);
+                value
+            }
+            WriteFetch::Sparse { items, tick } => {
+                let (value, changed) = items.next()??;
+                changed.store(*tick);
+                Some(value)
+            }
+        }
+    }
+    #[inline(always)]
+    fn skip(fetch: &mut WriteFetch<'_, T>) {
+        match fetch {
+            WriteFetch::Dense { values, changed, .. } => {
+                values.next();
+                changed.next();
+            }
+            WriteFetch::Sparse { items, .. } => drop(items.next()),
+        }
+    }
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+        match fetch {
+            WriteFetch::Dense { values, changed, tick } => {
+                let (a, b) = split_slice_mut(values.into_slice(), at);
+                let (ca, cb) = split_slice(changed.as_slice(), at);
+                (
+                    WriteFetch::Dense { values: a.iter_mut(), changed: ca.iter(), tick },
+                    WriteFetch::Dense { values: b.iter_mut(), changed: cb.iter(), tick },
+                )
+            }
+            WriteFetch::Sparse { items, tick } => {
+                let mut a: Vec<_> = items.collect();
+                let b = a.split_off(at.min(a.len()));
+                (
+                    WriteFetch::Sparse { items: a.into_iter(), tick },
+                    WriteFetch::Sparse { items: b.into_iter(), tick },
+                )
+            }
+        }
+    }
+}
+
+impl QueryData for Entity {
+    type Item<'w> = Entity;
+    type State = ();
+    type Columns<'w> = ();
+    type Fetch<'w> = slice::Iter<'w, Entity>;
+
+    fn access(_: &mut QueryAccess) -> Result<(), QueryError> {
+        Ok(())
+    }
+    fn register(_: &mut World) {}
+    fn get_state(_: &Storage) -> Option<()> {
+        Some(())
+    }
+    fn matches(_: &(), _: &Table) -> bool {
+        true
+    }
+    fn columns<'w, S: TokenSource<'w> + ?Sized>(
+        _: &(),
+        _: &'w Storage,
+        _: &mut S,
+    ) -> Result<(), QueryError> {
+        Ok(())
+    }
+    fn reborrow<'a>(_: &'a mut ()) {}
+    #[inline]
+    fn fetch_table<'w>(_: &(), _: &mut (), table: &'w Table, _: u32) -> slice::Iter<'w, Entity> {
+        table.entities.iter()
+    }
+    #[inline(always)]
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        fetch.next().copied()
+    }
+    #[inline(always)]
+    fn skip(fetch: &mut slice::Iter<'_, Entity>) {
+        fetch.next();
+    }
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+        let (a, b) = split_slice(fetch.as_slice(), at);
+        (a.iter(), b.iter())
+    }
+}
+
+impl ReadOnlyQuery for Entity {
+    fn copy_columns<'a>(_: &'a ()) {}
+}
+
+impl<Q: QueryData> QueryData for Option<Q> {
+    type Item<'w> = Option<Q::Item<'w>>;
+    /// `None` where the world does not know the component: the item is always `None`.
+    type State = Option<Q::State>;
+    type Columns<'w> = Option<Q::Columns<'w>>;
+    type Fetch<'w> = Option<Q::Fetch<'w>>;
+
+    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+        Q::access(access)
+    }
+    fn register(world: &mut World) {
+        Q::register(world)
+    }
+    fn get_state(storage: &Storage) -> Option<Self::State> {
+        Some(Q::get_state(storage))
+    }
+    fn matches(_: &Self::State, _: &Table) -> bool {
+        true
+    }
+    fn columns<'w, S: TokenSource<'w> + ?Sized>(
+        state: &Self::State,
+        storage: &'w Storage,
+        tokens: &mut S,
+    ) -> Result<Self::Columns<'w>, QueryError> {
+        state.as_ref().map(|s| Q::columns(s, storage, tokens)).transpose()
+    }
+    fn reborrow<'a>(columns: &'a mut Self::Columns<'_>) -> Self::Columns<'a> {
+        columns.as_mut().map(Q::reborrow)
+    }
+    #[inline]
+    fn fetch_table<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        table: &'w Table,
+        tick: u32,
+    ) -> Self::Fetch<'w> {
+        let (state, columns) = (state.as_ref()?, columns.as_mut()?);
+        Q::matches(state, table).then(|| Q::fetch_table(state, columns, table, tick))
+    }
+    #[inline(always)]
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        Some(match fetch {
+            Some(f) => Q::fetch(f),
+            None => None,
+        })
+    }
+    #[inline(always)]
+    fn skip(fetch: &mut Self::Fetch<'_>) {
+        if let Some(f) = fetch {
+            Q::skip(f)
+        }
+    }
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+        match fetch {
+            Some(f) => {
+                let (a, b) = Q::split(f, at);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
+    fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
+        columns.as_ref().map(Q::copy_columns)
+    }
+}
+
+macro_rules! tuple_query {
+    ($($name:ident $s:ident $c:ident),*) => {
+        #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
+        impl<$($name: QueryData),*> QueryData for ($($name,)*) {
+            type Item<'w> = ($($name::Item<'w>,)*);
+            type State = ($($name::State,)*);
+            type Columns<'w> = ($($name::Columns<'w>,)*);
+            type Fetch<'w> = ($($name::Fetch<'w>,)*);
+
+            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+                $($name::access(access)?;)*
+                Ok(())
+            }
+            fn register(world: &mut World) {
+                $($name::register(world);)*
+            }
+            fn get_state(storage: &Storage) -> Option<Self::State> {
+                Some(($($name::get_state(storage)?,)*))
+            }
+            fn matches(state: &Self::State, table: &Table) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $name::matches($s, table))*
+            }
+            fn columns<'w, S: TokenSource<'w> + ?Sized>(
+                state: &Self::State,
+                storage: &'w Storage,
+                tokens: &mut S,
+            ) -> Result<Self::Columns<'w>, QueryError> {
+                let ($($s,)*) = state;
+                Ok(($($name::columns($s, storage, tokens)?,)*))
+            }
+            fn reborrow<'a>(columns: &'a mut Self::Columns<'_>) -> Self::Columns<'a> {
+                let ($($c,)*) = columns;
+                ($($name::reborrow($c),)*)
+            }
+            #[inline]
+            fn fetch_table<'w>(
+                state: &Self::State,
+                columns: &mut Self::Columns<'w>,
+                table: &'w Table,
+                tick: u32,
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                let ($($c,)*) = columns;
+                ($($name::fetch_table($s, $c, table, tick),)*)
+            }
+            #[inline(always)]
+            fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+                let ($($c,)*) = fetch;
+                // Every part steps, even when an earlier one has no item for this row.
+                $(let $s = $name::fetch($c);)*
+                Some(($($s?,)*))
+            }
+            #[inline(always)]
+            fn skip(fetch: &mut Self::Fetch<'_>) {
+                let ($($c,)*) = fetch;
+                $($name::skip($c);)*
+            }
+            fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+                let ($($c,)*) = fetch;
+                $(let $s = $name::split($c, at);)*
+                (($($s.0,)*), ($($s.1,)*))
+            }
+        }
+
+        #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
+        impl<$($name: ReadOnlyQuery),*> ReadOnlyQuery for ($($name,)*) {
+            fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
+                let ($($c,)*) = columns;
+                ($($name::copy_columns($c),)*)
+            }
+        }
+    };
+}
+
+tuple_query!();
+tuple_query!(A s0 c0);
+tuple_query!(A s0 c0, B s1 c1);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9, K s10 c10);
+tuple_query!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9, K s10 c10, L s11 c11);

@@ -1,0 +1,900 @@
+//! `QueryState`: a query's cached matches; `Query`: one run of it over borrowed tokens.
+
+use std::marker::PhantomData;
+
+use rayon::prelude::*;
+
+use super::access::{ExclusiveTokens, QueryAccess, SharedTokens, TokenSource};
+use super::data::{QueryData, ReadOnlyQuery};
+use super::filter::QueryFilter;
+use crate::entity::{Entity, WorldId};
+use crate::error::QueryError;
+use crate::storage::{Storage, Table};
+use crate::world::World;
+
+/// A query's cached state: the component ids it uses, the tables it matches, and the tick of
+/// its last run (for [`Added`](crate::Added) and [`Changed`](crate::Changed)).
+///
+/// Tables are never removed, so the cache only grows: each run checks the tables made since
+/// the last one and nothing else. Keep a `QueryState` where a query runs often; this is also
+/// what a system's `Query` parameter holds.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::{QueryState, World};
+///
+/// struct Position(f32);
+/// struct Velocity(f32);
+///
+/// let mut world = World::new();
+/// world.spawn_batch((0..10).map(|i| (Position(0.0), Velocity(i as f32))));
+/// let mut movement = QueryState::<(&mut Position, &Velocity)>::new(&mut world);
+/// for _ in 0..2 {
+///     movement.for_each_mut(&mut world, |(p, v)| p.0 += v.0);
+/// }
+/// let total: f32 = world.query::<&Position>().map(|p| p.0).sum();
+/// assert_eq!(total, 90.0);
+/// ```
+pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
+    world: WorldId,
+    q: Q::State,
+    f: F::State,
+    access: QueryAccess,
+    matched: Vec<u32>,
+    /// By table index: whether the table is in `matched`.
+    is_matched: Vec<bool>,
+    last_run: u32,
+    _types: PhantomData<fn() -> (Q, F)>,
+}
+
+impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryState<Q, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryState")
+            .field("query", &std::any::type_name::<Q>())
+            .field("filter", &std::any::type_name::<F>())
+            .field("matched_tables", &self.matched.len())
+            .finish()
+    }
+}
+
+impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
+    /// The state of query `Q` with filter `F` on `world`.
+    ///
+    /// # Panics
+    ///
+    /// If the query aliases (`(&mut T, &T)`), with a message naming the type; see
+    /// [`try_new`](Self::try_new) for the `Result`.
+    ///
+    /// ```should_panic
+    /// # use cellar_store::*;
+    /// struct Position(f32);
+    /// let mut world = World::new();
+    /// let _ = QueryState::<(&mut Position, &Position)>::new(&mut world);
+    /// ```
+    #[track_caller]
+    pub fn new(world: &mut World) -> Self {
+        Self::try_new(world).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The state of query `Q` with filter `F` on `world`.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::Conflict`] naming the type if the query aliases.
+    ///
+    /// ```
+    /// use cellar_store::{QueryError, QueryState, World};
+    /// struct Position(f32);
+    /// let mut world = World::new();
+    /// let err = QueryState::<(&mut Position, &mut Position)>::try_new(&mut world).unwrap_err();
+    /// assert_eq!(err, QueryError::Conflict { component: std::any::type_name::<Position>() });
+    /// ```
+    pub fn try_new(world: &mut World) -> Result<Self, QueryError> {
+        let access = QueryAccess::of::<Q, F>()?;
+        Q::register(world);
+        F::register(world);
+        let storage = world.storage();
+        let q = Q::get_state(storage).expect("every component was registered");
+        let f = F::get_state(storage).expect("every component was registered");
+        let mut state = QueryState {
+            world: world.id(),
+            q,
+            f,
+            access,
+            matched: Vec::new(),
+            is_matched: Vec::new(),
+            last_run: 0,
+            _types: PhantomData,
+        };
+        state.update(storage);
+        Ok(state)
+    }
+
+    /// The state for `storage` without registering anything; `None` if a component the
+    /// query needs is unknown there (then it matches nothing).
+    pub(crate) fn from_storage(storage: &Storage) -> Option<Result<Self, QueryError>> {
+        let access = match QueryAccess::of::<Q, F>() {
+            Ok(access) => access,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut state = QueryState {
+            world: storage.world_id(),
+            q: Q::get_state(storage)?,
+            f: F::get_state(storage)?,
+            access,
+            matched: Vec::new(),
+            is_matched: Vec::new(),
+            last_run: 0,
+            _types: PhantomData,
+        };
+        state.update(storage);
+        Some(Ok(state))
+    }
+
+    /// What the query reads and writes, for comparing with other queries.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let state = QueryState::<(&mut u8, &u16)>::new(&mut world);
+    /// assert_eq!(state.access().writes().next().unwrap().name, "u8");
+    /// ```
+    pub fn access(&self) -> &QueryAccess {
+        &self.access
+    }
+
+    /// The id of the world this state was made for.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// assert_eq!(QueryState::<&u8>::new(&mut world).world_id(), world.id());
+    /// ```
+    pub fn world_id(&self) -> WorldId {
+        self.world
+    }
+
+    pub(crate) fn q_state(&self) -> &Q::State {
+        &self.q
+    }
+
+    /// Starts a run: returns `(last_run, this_run)` and remembers `this_run`.
+    pub(crate) fn begin_run(&mut self, storage: &Storage) -> (u32, u32) {
+        let this_run = storage.next_run_tick();
+        (std::mem::replace(&mut self.last_run, this_run), this_run)
+    }
+
+    /// Checks the tables made since the last update.
+    fn update(&mut self, storage: &Storage) {
+        for (t, table) in storage.tables.iter().enumerate().skip(self.is_matched.len()) {
+            let m = Q::matches(&self.q, table) && F::matches(&self.f, table);
+            self.is_matched.push(m);
+            if m {
+                self.matched.push(t as u32);
+            }
+        }
+    }
+
+    fn check_world(&self, storage: &Storage) {
+        assert!(
+            storage.world_id() == self.world,
+            "a QueryState made for world {:?} was used with world {:?}",
+            self.world,
+            storage.world_id()
+        );
+    }
+
+    /// One run of the query over `storage`, with the tokens taken from `tokens`: the way to
+    /// query from a system, which holds `&Storage` and the tokens lent to it.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::MissingToken`] if `tokens` cannot give a token the query needs (shared
+    /// for reads, exclusive for writes), [`QueryError::WrongToken`] if a token is not the
+    /// owner of the columns.
+    ///
+    /// # Panics
+    ///
+    /// If `storage` belongs to another world than the one the state was made for.
+    ///
+    /// ```
+    /// use cellar_store::{QueryError, QueryState, SharedTokens, World};
+    /// let mut world = World::new();
+    /// world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// let mut shared = SharedTokens::new(world.tokens());
+    /// let err = state.query(world.storage(), &mut shared).unwrap_err();
+    /// assert_eq!(err, QueryError::MissingToken { component: "u8" });
+    /// ```
+    pub fn query<'w, 's, S: TokenSource<'w> + ?Sized>(
+        &'s mut self,
+        storage: &'w Storage,
+        tokens: &mut S,
+    ) -> Result<Query<'w, 's, Q, F>, QueryError> {
+        self.check_world(storage);
+        self.update(storage);
+        let columns = Q::columns(&self.q, storage, tokens)?;
+        let (last_run, this_run) = self.begin_run(storage);
+        Ok(Query { storage, state: self, columns, last_run, this_run })
+    }
+
+    /// One run over the whole `world`, with all of its tokens.
+    ///
+    /// A state made for another world is remade for this one.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// *state.query_mut(&mut world).get_mut(e).unwrap() = 2;
+    /// assert_eq!(world.get::<u8>(e), Ok(&2));
+    /// ```
+    pub fn query_mut<'w>(&'w mut self, world: &'w mut World) -> Query<'w, 'w, Q, F> {
+        if world.id() != self.world {
+            *self = Self::try_new(world).expect("the access was valid before");
+        }
+        let (storage, tokens) = world.split();
+        let mut source = ExclusiveTokens::new(tokens);
+        self.query(storage, &mut source).expect("a world lends every token of its own")
+    }
+
+    /// One read-only run over the whole `world`.
+    ///
+    /// # Panics
+    ///
+    /// If `world` is not the world the state was made for.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn((1u8,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// assert_eq!(state.query_ref(&world).iter().count(), 1);
+    /// ```
+    pub fn query_ref<'w>(&'w mut self, world: &'w World) -> Query<'w, 'w, Q, F>
+    where
+        Q: ReadOnlyQuery,
+    {
+        let mut source = SharedTokens::new(world.tokens());
+        self.query(world.storage(), &mut source).expect("a world lends every token of its own")
+    }
+
+    /// Iterates a read-only query over `world`.
+    ///
+    /// # Panics
+    ///
+    /// If `world` is not the world the state was made for.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn((3u8,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// assert_eq!(state.iter(&world).copied().collect::<Vec<_>>(), [3]);
+    /// ```
+    pub fn iter<'w>(&'w mut self, world: &'w World) -> QueryIter<'w, 'w, Q, F>
+    where
+        Q: ReadOnlyQuery,
+    {
+        self.query_ref(world).into_iter()
+    }
+
+    /// Iterates the query over `world`, mutably.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((3u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// for n in state.iter_mut(&mut world) {
+    ///     *n += 1;
+    /// }
+    /// assert_eq!(world.get::<u8>(e), Ok(&4));
+    /// ```
+    pub fn iter_mut<'w>(&'w mut self, world: &'w mut World) -> QueryIter<'w, 'w, Q, F> {
+        self.query_mut(world).into_iter()
+    }
+
+    /// The item of one entity, read-only.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::NoSuchEntity`] for a dead, stale or foreign entity,
+    /// [`QueryError::NoMatch`] if it does not match.
+    ///
+    /// ```
+    /// use cellar_store::{QueryError, QueryState, World};
+    /// let mut world = World::new();
+    /// let a = world.spawn((1u8,));
+    /// let b = world.spawn((1u16,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// assert_eq!(state.get(&world, a), Ok(&1));
+    /// assert_eq!(state.get(&world, b), Err(QueryError::NoMatch(b)));
+    /// ```
+    pub fn get<'w>(
+        &'w mut self,
+        world: &'w World,
+        entity: Entity,
+    ) -> Result<Q::Item<'w>, QueryError>
+    where
+        Q: ReadOnlyQuery,
+    {
+        let query = self.query_ref(world);
+        let (storage, state, columns, last_run, this_run) =
+            (query.storage, query.state, query.columns, query.last_run, query.this_run);
+        fetch_one::<Q, F>(storage, state, columns, entity, last_run, this_run)
+    }
+
+    /// The item of one entity, mutably.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// *state.get_mut(&mut world, e).unwrap() = 9;
+    /// assert_eq!(world.get::<u8>(e), Ok(&9));
+    /// ```
+    pub fn get_mut<'w>(
+        &'w mut self,
+        world: &'w mut World,
+        entity: Entity,
+    ) -> Result<Q::Item<'w>, QueryError> {
+        let query = self.query_mut(world);
+        let (storage, state, columns, last_run, this_run) =
+            (query.storage, query.state, query.columns, query.last_run, query.this_run);
+        fetch_one::<Q, F>(storage, state, columns, entity, last_run, this_run)
+    }
+
+    /// Calls `f` with every item, read-only: the fastest sequential loop.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn_batch((0..4u32).map(|i| (i,)));
+    /// let mut state = QueryState::<&u32>::new(&mut world);
+    /// let mut sum = 0;
+    /// state.for_each(&world, |n| sum += n);
+    /// assert_eq!(sum, 6);
+    /// ```
+    pub fn for_each<'w>(&'w mut self, world: &'w World, mut f: impl FnMut(Q::Item<'w>))
+    where
+        Q: ReadOnlyQuery,
+    {
+        self.query_ref(world).into_iter().fold((), |(), item| f(item));
+    }
+
+    /// Calls `f` with every item, mutably: the fastest sequential loop.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u32,));
+    /// let mut state = QueryState::<&mut u32>::new(&mut world);
+    /// state.for_each_mut(&mut world, |n| *n *= 5);
+    /// assert_eq!(world.get::<u32>(e), Ok(&5));
+    /// ```
+    pub fn for_each_mut<'w>(&'w mut self, world: &'w mut World, mut f: impl FnMut(Q::Item<'w>)) {
+        self.query_mut(world).into_iter().fold((), |(), item| f(item));
+    }
+
+    /// Calls `f` with every item, mutably, in parallel on rayon's pool.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn_batch((0..1000u64).map(|i| (i,)));
+    /// let mut state = QueryState::<&mut u64>::new(&mut world);
+    /// state.par_for_each_mut(&mut world, |n| *n *= 2);
+    /// assert_eq!(world.query::<&u64>().sum::<u64>(), 999 * 1000);
+    /// ```
+    pub fn par_for_each_mut<'w>(
+        &'w mut self,
+        world: &'w mut World,
+        f: impl Fn(Q::Item<'w>) + Send + Sync,
+    ) {
+        let query = self.query_mut(world);
+        ParIter::<'w, 'w, Q, F> {
+            storage: query.storage,
+            state: query.state,
+            columns: query.columns,
+            last_run: query.last_run,
+            this_run: query.this_run,
+            batch: None,
+        }
+        .for_each(f)
+    }
+}
+
+fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
+    storage: &'w Storage,
+    state: &QueryState<Q, F>,
+    mut columns: Q::Columns<'w>,
+    entity: Entity,
+    last_run: u32,
+    this_run: u32,
+) -> Result<Q::Item<'w>, QueryError> {
+    let loc = storage.entities.get(entity).ok_or(QueryError::NoSuchEntity(entity))?;
+    if !state.is_matched.get(loc.table as usize).copied().unwrap_or(false) {
+        return Err(QueryError::NoMatch(entity));
+    }
+    let table = &storage.tables[loc.table as usize];
+    let row = loc.row as usize;
+    let fetch = Q::fetch_table(&state.q, &mut columns, table, this_run);
+    let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+    let (_, mut fetch) = Q::split(fetch, row);
+    let (_, mut filter) = F::split(filter, row);
+    if !F::filter(&mut filter) {
+        return Err(QueryError::NoMatch(entity));
+    }
+    Q::fetch(&mut fetch).ok_or(QueryError::NoMatch(entity))
+}
+
+/// One run of a query: the storage, the query's state, and its columns, checked against the
+/// tokens it was given.
+///
+/// Made by [`QueryState::query`] (from `&Storage` and borrowed tokens, as in a system),
+/// [`QueryState::query_mut`] or [`QueryState::query_ref`]. The borrows of the tokens last as
+/// long as the `Query`, so nothing else can write what it reads or touch what it writes.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::{QueryState, World};
+/// let mut world = World::new();
+/// let e = world.spawn((1u8, 2u16));
+/// let mut state = QueryState::<(&mut u8, &u16)>::new(&mut world);
+/// let mut query = state.query_mut(&mut world);
+/// for (a, b) in query.iter_mut() {
+///     *a += *b as u8;
+/// }
+/// let (a, _) = query.get_mut(e).unwrap();
+/// assert_eq!(*a, 3);
+/// ```
+pub struct Query<'w, 's, Q: QueryData, F: QueryFilter = ()> {
+    storage: &'w Storage,
+    state: &'s QueryState<Q, F>,
+    columns: Q::Columns<'w>,
+    last_run: u32,
+    this_run: u32,
+}
+
+impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for Query<'_, '_, Q, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query").field("state", self.state).finish_non_exhaustive()
+    }
+}
+
+impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
+    /// Iterates the items, read-only.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn((1u8,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// let query = state.query_ref(&world);
+    /// assert_eq!(query.iter().count(), query.iter().count());
+    /// ```
+    pub fn iter(&self) -> QueryIter<'_, 's, Q, F>
+    where
+        Q: ReadOnlyQuery,
+    {
+        QueryIter::new(
+            self.storage,
+            StateRef::Borrowed(self.state),
+            Some(Q::copy_columns(&self.columns)),
+            self.last_run,
+            self.this_run,
+        )
+    }
+
+    /// Iterates the items, mutably.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// let mut query = state.query_mut(&mut world);
+    /// query.iter_mut().for_each(|n| *n = 7);
+    /// query.iter_mut().for_each(|n| *n += 1);
+    /// assert_eq!(world.get::<u8>(e), Ok(&8));
+    /// ```
+    pub fn iter_mut(&mut self) -> QueryIter<'_, 's, Q, F> {
+        QueryIter::new(
+            self.storage,
+            StateRef::Borrowed(self.state),
+            Some(Q::reborrow(&mut self.columns)),
+            self.last_run,
+            self.this_run,
+        )
+    }
+
+    /// The item of one entity, read-only.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::NoSuchEntity`] for a dead, stale or foreign entity,
+    /// [`QueryError::NoMatch`] if it does not match.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// assert_eq!(state.query_ref(&world).get(e), Ok(&1));
+    /// ```
+    pub fn get(&self, entity: Entity) -> Result<Q::Item<'_>, QueryError>
+    where
+        Q: ReadOnlyQuery,
+    {
+        let columns = Q::copy_columns(&self.columns);
+        fetch_one::<Q, F>(self.storage, self.state, columns, entity, self.last_run, self.this_run)
+    }
+
+    /// The item of one entity, mutably.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    ///
+    /// ```
+    /// use cellar_store::{QueryError, QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// world.despawn(e).unwrap();
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// assert_eq!(state.query_mut(&mut world).get_mut(e).err(), Some(QueryError::NoSuchEntity(e)));
+    /// ```
+    pub fn get_mut(&mut self, entity: Entity) -> Result<Q::Item<'_>, QueryError> {
+        let columns = Q::reborrow(&mut self.columns);
+        fetch_one::<Q, F>(self.storage, self.state, columns, entity, self.last_run, self.this_run)
+    }
+
+    /// Calls `f` with every item, read-only.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn((2u8,));
+    /// let mut state = QueryState::<&u8>::new(&mut world);
+    /// let mut seen = vec![];
+    /// state.query_ref(&world).for_each(|n| seen.push(*n));
+    /// assert_eq!(seen, [2]);
+    /// ```
+    pub fn for_each(&self, mut f: impl FnMut(Q::Item<'_>))
+    where
+        Q: ReadOnlyQuery,
+    {
+        self.iter().fold((), |(), item| f(item));
+    }
+
+    /// Calls `f` with every item, mutably.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((2u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// state.query_mut(&mut world).for_each_mut(|n| *n *= 3);
+    /// assert_eq!(world.get::<u8>(e), Ok(&6));
+    /// ```
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(Q::Item<'_>)) {
+        self.iter_mut().fold((), |(), item| f(item));
+    }
+
+    /// The items, read-only, for a parallel loop on rayon's pool.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// let mut world = World::new();
+    /// world.spawn_batch((1..=100u64).map(|i| (i,)));
+    /// let mut state = QueryState::<&u64>::new(&mut world);
+    /// let sum = AtomicU64::new(0);
+    /// state.query_ref(&world).par_iter().for_each(|n| {
+    ///     sum.fetch_add(*n, Ordering::Relaxed);
+    /// });
+    /// assert_eq!(sum.into_inner(), 5050);
+    /// ```
+    pub fn par_iter(&self) -> ParIter<'_, 's, Q, F>
+    where
+        Q: ReadOnlyQuery,
+    {
+        ParIter {
+            storage: self.storage,
+            state: self.state,
+            columns: Q::copy_columns(&self.columns),
+            last_run: self.last_run,
+            this_run: self.this_run,
+            batch: None,
+        }
+    }
+
+    /// The items, mutably, for a parallel loop on rayon's pool.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn_batch((0..1000u32).map(|i| (i,)));
+    /// let mut state = QueryState::<&mut u32>::new(&mut world);
+    /// state.query_mut(&mut world).par_iter_mut().for_each(|n| *n += 1);
+    /// assert_eq!(world.query::<&u32>().map(|n| *n as u64).sum::<u64>(), 500_500);
+    /// ```
+    pub fn par_iter_mut(&mut self) -> ParIter<'_, 's, Q, F> {
+        ParIter {
+            storage: self.storage,
+            state: self.state,
+            columns: Q::reborrow(&mut self.columns),
+            last_run: self.last_run,
+            this_run: self.this_run,
+            batch: None,
+        }
+    }
+}
+
+impl<'w, 's, Q: QueryData, F: QueryFilter> IntoIterator for Query<'w, 's, Q, F> {
+    type Item = Q::Item<'w>;
+    type IntoIter = QueryIter<'w, 's, Q, F>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        QueryIter::new(
+            self.storage,
+            StateRef::Borrowed(self.state),
+            Some(self.columns),
+            self.last_run,
+            self.this_run,
+        )
+    }
+}
+
+impl<'a, 's, Q: QueryData, F: QueryFilter> IntoIterator for &'a mut Query<'_, 's, Q, F> {
+    type Item = Q::Item<'a>;
+    type IntoIter = QueryIter<'a, 's, Q, F>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+/// A query state borrowed from a caller or owned by a one-off iterator.
+pub(crate) enum StateRef<'s, Q: QueryData, F: QueryFilter> {
+    Borrowed(&'s QueryState<Q, F>),
+    Owned(Box<QueryState<Q, F>>),
+}
+
+impl<Q: QueryData, F: QueryFilter> std::ops::Deref for StateRef<'_, Q, F> {
+    type Target = QueryState<Q, F>;
+    #[inline]
+    fn deref(&self) -> &QueryState<Q, F> {
+        match self {
+            StateRef::Borrowed(s) => s,
+            StateRef::Owned(s) => s,
+        }
+    }
+}
+
+/// The iterator over a query's items.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::{Entity, World};
+/// let mut world = World::new();
+/// let e = world.spawn((1u8,));
+/// let mut iter = world.query::<(Entity, &u8)>();
+/// assert_eq!(iter.next(), Some((e, &1)));
+/// assert_eq!(iter.next(), None);
+/// ```
+pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
+    storage: &'w Storage,
+    /// `None` for a query that matches nothing (a component unknown to the world).
+    state: Option<StateRef<'s, Q, F>>,
+    columns: Option<Q::Columns<'w>>,
+    next_table: usize,
+    rows: usize,
+    fetch: Q::Fetch<'w>,
+    filter: F::Fetch<'w>,
+    last_run: u32,
+    this_run: u32,
+}
+
+impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryIter<'_, '_, Q, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryIter").field("rows_left_in_table", &self.rows).finish_non_exhaustive()
+    }
+}
+
+impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
+    pub(crate) fn new(
+        storage: &'w Storage,
+        state: StateRef<'s, Q, F>,
+        columns: Option<Q::Columns<'w>>,
+        last_run: u32,
+        this_run: u32,
+    ) -> Self {
+        QueryIter {
+            storage,
+            state: Some(state),
+            columns,
+            next_table: 0,
+            rows: 0,
+            fetch: Default::default(),
+            filter: Default::default(),
+            last_run,
+            this_run,
+        }
+    }
+
+    /// An iterator that yields nothing.
+    pub(crate) fn empty(storage: &'w Storage) -> Self {
+        QueryIter {
+            storage,
+            state: None,
+            columns: None,
+            next_table: 0,
+            rows: 0,
+            fetch: Default::default(),
+            filter: Default::default(),
+            last_run: 0,
+            this_run: 0,
+        }
+    }
+
+    /// Moves to the next matched table; `None` when there is none.
+    #[inline]
+    fn next_table(&mut self) -> Option<&'w Table> {
+        let columns = self.columns.as_mut()?;
+        let state = self.state.as_deref()?;
+        let &t = state.matched.get(self.next_table)?;
+        self.next_table += 1;
+        let table: &'w Table = &self.storage.tables[t as usize];
+        self.fetch = Q::fetch_table(&state.q, columns, table, self.this_run);
+        self.filter = F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
+        self.rows = table.len();
+        Some(table)
+    }
+}
+
+impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
+    type Item = Q::Item<'w>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Q::Item<'w>> {
+        loop {
+            if self.rows == 0 {
+                self.next_table()?;
+                continue;
+            }
+            self.rows -= 1;
+            if F::filter(&mut self.filter) {
+                if let Some(item) = Q::fetch(&mut self.fetch) {
+                    return Some(item);
+                }
+            } else {
+                Q::skip(&mut self.fetch);
+            }
+        }
+    }
+
+    #[inline]
+    fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
+        let mut acc = init;
+        loop {
+            for _ in 0..self.rows {
+                if F::filter(&mut self.filter) {
+                    if let Some(item) = Q::fetch(&mut self.fetch) {
+                        acc = g(acc, item);
+                    }
+                } else {
+                    Q::skip(&mut self.fetch);
+                }
+            }
+            self.rows = 0;
+            if self.next_table().is_none() {
+                return acc;
+            }
+        }
+    }
+}
+
+/// A parallel loop over a query's items on rayon's pool: the matched tables are cut into
+/// batches of rows, and each batch runs on one thread.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_store::{QueryState, World};
+/// let mut world = World::new();
+/// world.spawn_batch((0..10_000u32).map(|i| (i as f32,)));
+/// let mut state = QueryState::<&mut f32>::new(&mut world);
+/// state.query_mut(&mut world).par_iter_mut().batch_size(256).for_each(|x| *x = x.sqrt());
+/// assert_eq!(world.query::<&f32>().filter(|x| **x == 3.0).count(), 1);
+/// ```
+pub struct ParIter<'w, 's, Q: QueryData, F: QueryFilter> {
+    storage: &'w Storage,
+    state: &'s QueryState<Q, F>,
+    columns: Q::Columns<'w>,
+    last_run: u32,
+    this_run: u32,
+    batch: Option<usize>,
+}
+
+impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for ParIter<'_, '_, Q, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParIter").field("batch", &self.batch).finish_non_exhaustive()
+    }
+}
+
+impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
+    /// Sets the number of rows per batch (default: the rows spread over four batches per
+    /// thread).
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// state.query_mut(&mut world).par_iter_mut().batch_size(1).for_each(|n| *n = 2);
+    /// ```
+    pub fn batch_size(mut self, rows: usize) -> Self {
+        self.batch = Some(rows.max(1));
+        self
+    }
+
+    /// Calls `f` with every item, on rayon's pool.
+    ///
+    /// ```
+    /// use cellar_store::{QueryState, World};
+    /// let mut world = World::new();
+    /// let e = world.spawn((1u8,));
+    /// let mut state = QueryState::<&mut u8>::new(&mut world);
+    /// state.query_mut(&mut world).par_iter_mut().for_each(|n| *n = 2);
+    /// assert_eq!(world.get::<u8>(e), Ok(&2));
+    /// ```
+    pub fn for_each(self, f: impl Fn(Q::Item<'w>) + Send + Sync) {
+        let ParIter { storage, state, mut columns, last_run, this_run, batch } = self;
+        let tables = state.matched.iter().map(|&t| &storage.tables[t as usize]);
+        let total: usize = tables.clone().map(Table::len).sum();
+        let batch =
+            batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);
+        let mut jobs: Vec<(Q::Fetch<'w>, F::Fetch<'w>, usize)> = Vec::new();
+        for table in tables {
+            let mut fetch = Q::fetch_table(&state.q, &mut columns, table, this_run);
+            let mut filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+            let mut rows = table.len();
+            while rows > batch {
+                let (a, rest) = Q::split(fetch, batch);
+                let (fa, frest) = F::split(filter, batch);
+                jobs.push((a, fa, batch));
+                (fetch, filter, rows) = (rest, frest, rows - batch);
+            }
+            if rows > 0 {
+                jobs.push((fetch, filter, rows));
+            }
+        }
+        let run = |(mut fetch, mut filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
+            for _ in 0..rows {
+                if F::filter(&mut filter) {
+                    if let Some(item) = Q::fetch(&mut fetch) {
+                        f(item);
+                    }
+                } else {
+                    Q::skip(&mut fetch);
+                }
+            }
+        };
+        if jobs.len() <= 1 {
+            jobs.into_iter().for_each(run);
+        } else {
+            jobs.into_par_iter().for_each(run);
+        }
+    }
+}
