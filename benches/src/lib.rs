@@ -161,7 +161,7 @@ pub fn heavy_step(transform: &mut Transform, position: &mut Position) {
 /// the order the bench and the table list them. Function ids follow the bench convention:
 /// `cellar`, the peer crate's name, or `floor-<what>`.
 pub mod registry {
-    use crate::workloads::{bevy, floor, hecs, legion, shipyard, specs};
+    use crate::workloads::{bevy, cellar, floor, hecs, legion, shipyard, specs};
     use crate::{AddRemoveFactory, Factory};
 
     macro_rules! factories {
@@ -172,26 +172,26 @@ pub mod registry {
 
     /// simple_insert: spawn `n` entities with (Transform, Position, Rotation, Velocity).
     pub fn simple_insert() -> Vec<(&'static str, Factory)> {
-        factories!(SimpleInsert: "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs)
+        factories!(SimpleInsert: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
     }
 
     /// simple_iter: `position += velocity` over `n` entities.
     pub fn simple_iter() -> Vec<(&'static str, Factory)> {
-        factories!(SimpleIter: "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
+        factories!(SimpleIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
     }
 
     /// fragmented_iter: 26 letters times `n` entities, double every `Data`.
     pub fn fragmented_iter() -> Vec<(&'static str, Factory)> {
-        factories!(FragmentedIter: "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs)
+        factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
     }
 
     /// heavy_compute: `n` entities, in parallel invert each matrix 100 times, transform.
     pub fn heavy_compute() -> Vec<(&'static str, Factory)> {
-        factories!(HeavyCompute: "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
+        factories!(HeavyCompute: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
     }
 
     /// schedule: `n` entities per archetype, three swapping systems on the crate's scheduler.
@@ -207,7 +207,7 @@ pub mod registry {
                 vec![$(($id, (|n| Box::new($module::AddRemove::new(n))) as AddRemoveFactory)),*]
             };
         }
-        steps!("hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
+        steps!("cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
             "shipyard" => shipyard, "specs" => specs)
     }
 }

@@ -3,6 +3,7 @@
 //! which has only the two that a plain `Vec` can do without an ECS.
 
 pub mod bevy;
+pub mod cellar;
 pub mod floor;
 pub mod hecs;
 pub mod legion;

@@ -1,0 +1,179 @@
+//! cellar: archetype tables whose columns sit in token cells; `spawn_batch`, a `QueryState`
+//! kept between runs (one owner check per column per run, then typed slices),
+//! `par_for_each_mut` on rayon, cellar's `Schedule` lending each system its tokens, and
+//! `insert`/`remove` entity by entity.
+
+use cellar::prelude::*;
+
+use crate::components::*;
+use crate::{AddRemoveSteps, Observation, Workload, heavy_step};
+
+fn observe_motion(world: &World) -> Observation {
+    let mut o = Observation::default();
+    world.query::<(&Position, &Velocity)>().for_each(|(p, v)| o.add_motion(p, v));
+    o
+}
+
+/// simple_insert: a new world, `n` entities spawned as one batch.
+pub struct SimpleInsert {
+    n: usize,
+    world: World,
+}
+
+impl SimpleInsert {
+    /// Nothing to set up: `run` builds the world.
+    pub fn new(n: usize) -> Self {
+        Self { n, world: World::new() }
+    }
+}
+
+impl Workload for SimpleInsert {
+    fn run(&mut self) {
+        let mut world = World::new();
+        world.spawn_batch((0..self.n).map(body));
+        self.world = world;
+    }
+
+    fn observe(&mut self) -> Observation {
+        observe_motion(&self.world)
+    }
+}
+
+/// simple_iter: `position += velocity` through a cached query state.
+pub struct SimpleIter {
+    world: World,
+    query: QueryState<(&'static Velocity, &'static mut Position)>,
+}
+
+impl SimpleIter {
+    /// `n` entities of (Transform, Position, Rotation, Velocity).
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        world.spawn_batch((0..n).map(body));
+        let query = QueryState::new(&mut world);
+        Self { world, query }
+    }
+}
+
+impl Workload for SimpleIter {
+    fn run(&mut self) {
+        self.query.for_each_mut(&mut self.world, |(v, p)| p.0 += v.0);
+    }
+
+    fn observe(&mut self) -> Observation {
+        observe_motion(&self.world)
+    }
+}
+
+/// fragmented_iter: double every `Data` across 26 archetypes.
+pub struct FragmentedIter {
+    world: World,
+    query: QueryState<&'static mut Data>,
+}
+
+impl FragmentedIter {
+    /// `n` entities of (letter, Data) for each letter A..Z.
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        macro_rules! spawn {
+            ($($letter:ident)*) => {$(
+                world.spawn_batch((0..n).map(|i| ($letter(0.0), data(i))));
+            )*};
+        }
+        spawn!(A B C D E F G H I J K L M N O P Q R S T U V W X Y Z);
+        let query = QueryState::new(&mut world);
+        Self { world, query }
+    }
+}
+
+impl Workload for FragmentedIter {
+    fn run(&mut self) {
+        self.query.for_each_mut(&mut self.world, |d| d.0 *= 2.0);
+    }
+
+    fn observe(&mut self) -> Observation {
+        let mut o = Observation::default();
+        self.world.query::<&Data>().for_each(|d| {
+            o.count += 1;
+            o.add(0, f64::from(d.0));
+        });
+        o
+    }
+}
+
+/// heavy_compute: `par_for_each_mut` on rayon.
+pub struct HeavyCompute {
+    world: World,
+    query: QueryState<(&'static mut Transform, &'static mut Position)>,
+}
+
+impl HeavyCompute {
+    /// `n` entities of (Transform, Position, Rotation, Velocity).
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        world.spawn_batch((0..n).map(body));
+        let query = QueryState::new(&mut world);
+        Self { world, query }
+    }
+}
+
+impl Workload for HeavyCompute {
+    fn run(&mut self) {
+        self.query.par_for_each_mut(&mut self.world, |(t, p)| heavy_step(t, p));
+    }
+
+    fn observe(&mut self) -> Observation {
+        let mut o = Observation::default();
+        self.world.query::<(&Transform, &Position)>().for_each(|(t, p)| o.add_heavy(t, p));
+        o
+    }
+}
+
+/// add_remove: `insert` and `remove` entity by entity (each moves it between tables).
+pub struct AddRemove {
+    world: World,
+    entities: Vec<Entity>,
+}
+
+impl AddRemove {
+    /// `n` entities with A.
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        let entities = world.spawn_batch((0..n).map(|i| (A(data(i).0),)));
+        Self { world, entities }
+    }
+}
+
+impl AddRemoveSteps for AddRemove {
+    fn add_b(&mut self) {
+        for &e in &self.entities {
+            self.world.insert(e, (B(0.0),)).expect("live entity");
+        }
+    }
+
+    fn remove_b(&mut self) {
+        for &e in &self.entities {
+            self.world.remove::<(B,)>(e).expect("entity has B");
+        }
+    }
+}
+
+impl Workload for AddRemove {
+    fn run(&mut self) {
+        self.add_b();
+        self.remove_b();
+    }
+
+    fn observe(&mut self) -> Observation {
+        let mut o = Observation::default();
+        self.world.query::<(&A, Option<&B>)>().for_each(|(a, b)| {
+            o.count += 1;
+            o.add(0, f64::from(a.0));
+            o.add(1, if b.is_some() { 1.0 } else { 0.0 });
+        });
+        for &e in &self.entities {
+            o.add(2, f64::from(self.world.get::<A>(e).expect("has A").0));
+        }
+        o
+    }
+}
