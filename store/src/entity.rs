@@ -70,7 +70,8 @@ impl Entity {
     /// ```
     #[inline]
     pub fn index(self) -> u32 {
-        self.key.data().as_ffi() as u32
+        // slotmap's slot 0 is a sentinel that no key uses: live slots count from 1.
+        (self.key.data().as_ffi() as u32).wrapping_sub(1)
     }
 
     /// The generation of the slot when this entity was spawned.

@@ -233,11 +233,13 @@ pub struct TokenRequest {
 /// let mut world = World::new();
 /// world.spawn((1u32,));
 /// let mut state = QueryState::<&mut u32>::new(&mut world);
-/// let (storage, tokens) = world.split();
-/// let mut source = ExclusiveTokens::new(tokens);
-/// let mut query = state.query(storage, &mut source).unwrap();
-/// for n in query.iter_mut() {
-///     *n += 1;
+/// {
+///     let (storage, tokens) = world.split();
+///     let mut source = ExclusiveTokens::new(tokens);
+///     let mut query = state.query(storage, &mut source).unwrap();
+///     for n in query.iter_mut() {
+///         *n += 1;
+///     }
 /// }
 /// assert_eq!(world.query::<&u32>().copied().collect::<Vec<_>>(), [2]);
 /// ```
