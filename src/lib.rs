@@ -5,6 +5,7 @@
 pub use cellar_tokens::{arena, sync, unsync};
 
 pub use cellar_store::query;
+pub use cellar_store::{commands, events, rayon, schedule, system};
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,

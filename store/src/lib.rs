@@ -20,6 +20,11 @@ pub mod sharded_map;
 mod storage;
 mod world;
 
+pub mod commands;
+pub mod events;
+pub mod schedule;
+pub mod system;
+
 pub use bundle::{Bundle, BundleReader, BundleTypes, BundleWriter};
 pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
 pub use entity::{Entity, WorldId};
@@ -32,8 +37,16 @@ pub use query::{
 pub use storage::{Storage, Table, TokenId, Tokens};
 pub use world::World;
 
+pub use rayon;
+
 /// The names most programs need: `use cellar_store::prelude::*;`.
 pub mod prelude {
+    pub use crate::commands::Commands;
+    pub use crate::events::Events;
+    pub use crate::schedule::{
+        IntoSystemConfig, Schedule, ScheduleError, SystemConfig, SystemHandle, SystemStats,
+    };
+    pub use crate::system::{EventReader, EventWriter, IntoSystem, Local, Query, Res, ResMut};
     pub use crate::{
         Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, QueryError,
         QueryState, ResourceError, StorageKind, With, Without, World,

@@ -208,7 +208,7 @@ impl<'w> FetchContext<'w> {
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let ctx = FetchContext::new(storage, vec![]);
-    /// let _: &Storage = ctx.storage();
+    /// let _: &cellar_store::Storage = ctx.storage();
     /// ```
     pub fn storage(&self) -> &'w Storage {
         self.storage
