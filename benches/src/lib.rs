@@ -196,8 +196,8 @@ pub mod registry {
 
     /// schedule: `n` entities per archetype, three swapping systems on the crate's scheduler.
     pub fn schedule() -> Vec<(&'static str, Factory)> {
-        factories!(Schedule: "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs)
+        factories!(Schedule: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
     }
 
     /// add_remove: `n` entities with A; add B to all, remove B from all.

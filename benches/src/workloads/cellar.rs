@@ -129,6 +129,62 @@ impl Workload for HeavyCompute {
     }
 }
 
+fn ab(mut query: Query<'_, '_, (&mut A, &mut B)>) {
+    query.for_each_mut(|(a, b)| std::mem::swap(&mut a.0, &mut b.0));
+}
+
+fn cd(mut query: Query<'_, '_, (&mut C, &mut D)>) {
+    query.for_each_mut(|(c, d)| std::mem::swap(&mut c.0, &mut d.0));
+}
+
+fn ce(mut query: Query<'_, '_, (&mut C, &mut E)>) {
+    query.for_each_mut(|(c, e)| std::mem::swap(&mut c.0, &mut e.0));
+}
+
+/// schedule: three systems on cellar's `Schedule`, which lends each its tokens and runs the
+/// batches of non-conflicting systems on rayon.
+pub struct Schedule {
+    world: World,
+    schedule: cellar::prelude::Schedule,
+}
+
+impl Schedule {
+    /// `n` entities each of (A, B), (A, B, C), (A, B, C, D) and (A, B, C, E).
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        let v = letter_value;
+        world.spawn_batch((0..n).map(|i| (A(v(i, 1)), B(v(i, 2)))));
+        world.spawn_batch((0..n).map(|i| (A(v(i, 1)), B(v(i, 2)), C(v(i, 3)))));
+        world.spawn_batch((0..n).map(|i| (A(v(i, 1)), B(v(i, 2)), C(v(i, 3)), D(v(i, 4)))));
+        world.spawn_batch((0..n).map(|i| (A(v(i, 1)), B(v(i, 2)), C(v(i, 3)), E(v(i, 5)))));
+        let mut schedule = cellar::prelude::Schedule::new();
+        schedule.add_system(ab);
+        schedule.add_system(cd);
+        schedule.add_system(ce);
+        Self { world, schedule }
+    }
+}
+
+impl Workload for Schedule {
+    fn run(&mut self) {
+        self.schedule.run(&mut self.world);
+    }
+
+    fn observe(&mut self) -> Observation {
+        let mut o = Observation::default();
+        let q = self.world.query::<(&A, Option<&B>, Option<&C>, Option<&D>, Option<&E>)>();
+        q.for_each(|(a, b, c, d, e)| {
+            o.count += 1;
+            o.add(0, f64::from(a.0));
+            o.add(1, b.map_or(0.0, |x| f64::from(x.0)));
+            o.add(2, c.map_or(0.0, |x| f64::from(x.0)));
+            o.add(3, d.map_or(0.0, |x| f64::from(x.0)));
+            o.add(4, e.map_or(0.0, |x| f64::from(x.0)));
+        });
+        o
+    }
+}
+
 /// add_remove: `insert` and `remove` entity by entity (each moves it between tables).
 pub struct AddRemove {
     world: World,
