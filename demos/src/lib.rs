@@ -1,5 +1,34 @@
 //! Runnable simulations that show the cellar store at work and draw pictures.
 //!
-//! Each binary in `src/bin` is one demo; this library holds what they share: command-line
-//! flags, progress reporting, the frame summary and the image writers.
+//! Each binary in `src/bin` is one demo, a thin `main` over a library function that tests
+//! can call with tiny sizes:
+//!
+//! - [`boids`]: a flock of 10,000 boids; separation, alignment and cohesion are separate
+//!   systems that run in parallel, over a spatial grid in a [`ShardedMap`](cellar::ShardedMap).
+//!   Writes `boids.gif` and `boids.png`.
+//! - [`ecosystem`]: grass, prey and predators that eat, breed and die; entities come and go
+//!   every frame through commands. Writes `ecosystem.png`, a chart of the populations.
+//! - [`particles`]: particles under gravity wells and drag, run on one thread and on all, with
+//!   world hashes that must match. Writes `particles.png`.
+//!
+//! ```sh
+//! cargo run --release -p cellar-demos --bin boids -- --help
+//! ```
+//!
+//! The rest of the crate is what the demos share: [`cli`] flags, a [`progress`] bar,
+//! [`timing`] and the end [`summary`], a seeded [`rng`], a software [`canvas`] with
+//! [`png_writer`], [`gif_writer`] and a [`chart`], and [`world_hash`] for determinism checks.
 #![forbid(unsafe_code)]
+
+pub mod canvas;
+pub mod chart;
+pub mod cli;
+pub mod color;
+pub mod gif_writer;
+pub mod png_writer;
+pub mod progress;
+pub mod rng;
+pub mod summary;
+pub mod timing;
+pub mod vec2;
+pub mod world_hash;
