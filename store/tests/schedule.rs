@@ -389,3 +389,54 @@ fn a_panicking_system_is_named_and_the_world_stays_usable() {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| schedule.run(&mut world)));
     assert_eq!(world.resource::<Log>().unwrap().0, ["sibling"]);
 }
+
+#[test]
+fn systems_share_a_sharded_map_through_res_and_run_together() {
+    use cellar_store::sharded_map::ShardedMap;
+    struct Name(&'static str);
+    let mut world = World::new();
+    world.insert_resource(ShardedMap::<&'static str, u32>::new());
+    world.spawn((Name("ada"),));
+    world.spawn((Name("bob"),));
+    let meet = Rendezvous::default();
+    let (m1, m2) = (meet.clone(), meet.clone());
+    let mut schedule = Schedule::new();
+    // Both borrow the map's token shared, so they share a batch and write through its locks.
+    schedule.add_system(
+        (move |index: Res<ShardedMap<&'static str, u32>>, names: Query<&Name>| {
+            assert!(m1.arrive(Duration::from_secs(20)), "the other indexer did not run at once");
+            for n in names.iter() {
+                index.upsert(n.0, || 0, |count| *count += 1);
+            }
+        })
+        .named("index_a"),
+    );
+    schedule.add_system(
+        (move |index: Res<ShardedMap<&'static str, u32>>, names: Query<&Name>| {
+            assert!(m2.arrive(Duration::from_secs(20)), "the other indexer did not run at once");
+            for n in names.iter() {
+                index.upsert(n.0, || 0, |count| *count += 10);
+            }
+        })
+        .named("index_b"),
+    );
+    schedule.build().unwrap();
+    assert_eq!(schedule.batches(), vec![vec!["index_a", "index_b"]]);
+    schedule.run_in(&pool(2), &mut world);
+    let index = world.resource::<ShardedMap<&'static str, u32>>().unwrap();
+    assert_eq!((index.get_cloned("ada"), index.get_cloned("bob")), (Some(11), Some(11)));
+}
+
+#[test]
+fn a_single_threaded_schedule_runs_on_the_callers_thread_with_the_same_result() {
+    let caller = std::thread::current().id();
+    let mut world = World::new();
+    world.insert_resource(Log::default());
+    let mut schedule = Schedule::new();
+    schedule.set_multithreaded(false);
+    schedule.add_system(logger("a"));
+    schedule.add_system(move |_: Res<Shared>| assert_eq!(std::thread::current().id(), caller));
+    world.insert_resource(Shared(0));
+    schedule.run(&mut world);
+    assert_eq!(world.resource::<Log>().unwrap().0, ["a"]);
+}

@@ -419,6 +419,8 @@ pub struct Schedule {
     report: CommandReport,
     /// The world the systems were initialized for.
     world: Option<WorldId>,
+    /// Whether batches of several systems go to rayon's pool.
+    multithreaded: bool,
 }
 
 impl fmt::Debug for Schedule {
@@ -454,6 +456,7 @@ impl Schedule {
             frame_updates: Vec::new(),
             report: CommandReport::default(),
             world: None,
+            multithreaded: true,
         }
     }
 
@@ -740,6 +743,28 @@ impl Schedule {
         pool.install(|| self.run(world));
     }
 
+    /// Chooses whether batches of several systems run in parallel on rayon's pool (the
+    /// default) or in turn on the caller's thread, without touching the pool: for small
+    /// schedules where handing work to other threads costs more than it saves, and for
+    /// debugging. The result of a run is the same either way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cellar_store::prelude::*;
+    ///
+    /// let mut schedule = Schedule::new();
+    /// schedule.set_multithreaded(false);
+    /// let caller = std::thread::current().id();
+    /// schedule.add_system(move || assert_eq!(std::thread::current().id(), caller));
+    /// schedule.add_system(move || assert_eq!(std::thread::current().id(), caller));
+    /// schedule.run(&mut World::new());
+    /// ```
+    pub fn set_multithreaded(&mut self, multithreaded: bool) -> &mut Self {
+        self.multithreaded = multithreaded;
+        self
+    }
+
     /// Runs every system once, or returns why the schedule cannot run (an ordering cycle, an
     /// unknown label, or a token clash), before any system has run.
     ///
@@ -820,7 +845,7 @@ impl Schedule {
         match active[..] {
             [] => return Ok(()),
             [i] if self.slots[i].system.access().is_exclusive() => {
-                run_one(&mut self.slots[i], SystemInput::World(world));
+                run_one(&mut self.slots[i], SystemInput::World(world), Instant::now());
             }
             _ => {
                 let (storage, tokens) = world.split();
@@ -854,17 +879,24 @@ impl Schedule {
                         (by_index[i].take().expect("a batch lists a system once"), lent)
                     })
                     .collect();
-                let job = |(slot, lent): &mut (&mut Slot, Vec<Lent<'_, qcell::QCellOwner>>)| {
+                let job = |(slot, lent): &mut (&mut Slot, Vec<Lent<'_, qcell::QCellOwner>>),
+                           start: Instant| {
                     let keys = slot.system.access().iter().map(|(k, _)| k);
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
-                    run_one(slot, SystemInput::Shared(ctx));
+                    run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                if jobs.len() == 1 || rayon::current_num_threads() == 1 {
-                    jobs.iter_mut().for_each(job);
+                if !self.multithreaded || jobs.len() == 1 || rayon::current_num_threads() == 1 {
+                    // In turn on this thread; one clock reading ends a system and starts the next.
+                    let mut now = Instant::now();
+                    for one in &mut jobs {
+                        now = job(one, now);
+                    }
                 } else {
                     // One task per system: rayon splits the batch down to single systems, which
-                    // idle threads steal; on a one-thread pool they simply run in turn.
-                    jobs.par_iter_mut().with_max_len(1).for_each(job);
+                    // idle threads steal.
+                    jobs.par_iter_mut().with_max_len(1).for_each(|one| {
+                        job(one, Instant::now());
+                    });
                 }
             }
         }
@@ -969,13 +1001,16 @@ fn token_index(world: &World, key: &AccessKey) -> Option<usize> {
 }
 
 /// Runs one system, timing it and catching a panic into its slot.
-fn run_one(slot: &mut Slot, input: SystemInput<'_>) {
-    let start = Instant::now();
+/// Runs one system that started at `start`, catching a panic into its slot; returns when
+/// it ended.
+fn run_one(slot: &mut Slot, input: SystemInput<'_>, start: Instant) -> Instant {
     let result = catch_unwind(AssertUnwindSafe(|| slot.system.run(input)));
-    slot.stats.record(start.elapsed());
+    let end = Instant::now();
+    slot.stats.record(end.duration_since(start));
     if let Err(payload) = result {
         slot.panic = Some(payload);
     }
+    end
 }
 
 /// The message of a panic payload, where it is a string.
