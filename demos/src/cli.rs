@@ -93,7 +93,8 @@ struct Flags {
 }
 
 fn in_range(s: &str, min: usize, max: usize) -> Result<usize, String> {
-    let n: usize = s.trim().replace('_', "").parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    let n: usize =
+        s.trim().replace('_', "").parse().map_err(|_| format!("`{s}` is not a whole number"))?;
     if (min..=max).contains(&n) {
         Ok(n)
     } else {
@@ -258,7 +259,15 @@ mod tests {
     #[test]
     fn every_flag_is_read() {
         let c = parse(&[
-            "--entities", "2_000", "--frames", "7", "--threads", "3", "--seed", "42", "--out",
+            "--entities",
+            "2_000",
+            "--frames",
+            "7",
+            "--threads",
+            "3",
+            "--seed",
+            "42",
+            "--out",
             "/tmp/pictures",
         ])
         .unwrap();

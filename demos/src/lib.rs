@@ -19,7 +19,11 @@
 //! [`timing`] and the end [`summary`], a seeded [`rng`], a software [`canvas`] with
 //! [`png_writer`], [`gif_writer`] and a [`chart`], and [`world_hash`] for determinism checks.
 #![forbid(unsafe_code)]
+// Systems are written as users write them, `Query<&T>` and `Res<T>` without `'_`: they are
+// what users copy, and the lifetimes add nothing a reader needs.
+#![allow(elided_lifetimes_in_paths)]
 
+pub mod boids;
 pub mod canvas;
 pub mod chart;
 pub mod cli;

@@ -121,7 +121,11 @@ impl fmt::Display for Summary {
             fr.total.as_secs_f64()
         )?;
         let width = self.systems.iter().map(|s| s.name.len()).max().unwrap_or(0).max(6);
-        writeln!(f, "  {:width$}  {:>6}  {:>9}  {:>9}  {:>6}", "system", "runs", "mean ms", "total ms", "share")?;
+        writeln!(
+            f,
+            "  {:width$}  {:>6}  {:>9}  {:>9}  {:>6}",
+            "system", "runs", "mean ms", "total ms", "share"
+        )?;
         let all: Duration = self.systems.iter().map(|s| s.total).sum();
         for s in &self.systems {
             let share = if all.is_zero() { 0.0 } else { s.total.as_secs_f64() / all.as_secs_f64() };

@@ -1,0 +1,564 @@
+//! Boids: a flock that steers by three local rules, over a spatial grid in a `ShardedMap`.
+//!
+//! Each boid sees the others within its view radius and steers by Craig Reynolds' three
+//! rules: *separation* (move away from those too close), *alignment* (match their heading)
+//! and *cohesion* (move toward their centre). The world wraps around at its edges.
+//!
+//! One frame is five systems:
+//!
+//! 1. [`fill_grid`] puts every boid into a cell of the [`Grid`], a `ShardedMap` from cell to
+//!    the boids in it, from a parallel loop: many threads insert at once, each locking only
+//!    the shard its cell falls in.
+//! 2. [`separation`], [`alignment`] and [`cohesion`] each read positions (and velocities) and
+//!    the grid, and each writes its own steering component. No two of them write the same
+//!    token, so the schedule puts them in one batch and runs them at the same time, each a
+//!    parallel loop of its own.
+//! 3. [`integrate`] adds the three steering vectors to the velocity and moves the boids.
+//!
+//! # Examples
+//!
+//! ```
+//! use cellar_demos::{boids, cli::Config};
+//!
+//! let mut config = Config::new(300, 3);
+//! config.out = std::env::temp_dir().join("cellar-demos-boids-doc");
+//! let report = boids::run(&config).unwrap();
+//! assert_eq!(report.summary.entities_end, 300);
+//! ```
+
+use std::io;
+use std::time::Instant;
+
+use cellar::prelude::*;
+
+use crate::canvas::Canvas;
+use crate::cli::{Config, Demo};
+use crate::color::Rgba;
+use crate::gif_writer::GifWriter;
+use crate::png_writer::write_png;
+use crate::progress::Progress;
+use crate::rng::Rng;
+use crate::summary::Summary;
+use crate::timing::FrameTimer;
+use crate::vec2::Vec2;
+use crate::world_hash::{HashBits, StableHasher, hash_world};
+
+/// The demo's name and defaults.
+pub const DEMO: Demo = Demo {
+    name: "boids",
+    about: "A flock of boids: separation, alignment and cohesion as parallel systems over a \
+            spatial grid in a ShardedMap. Writes boids.gif and boids.png.",
+    entities: 10_000,
+    frames: 300,
+};
+
+// ANCHOR: components
+/// Where a boid is, in world units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Position(pub Vec2);
+
+/// How far a boid moves per frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Velocity(pub Vec2);
+
+/// The push away from boids that are too close (written by [`separation`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Separation(pub Vec2);
+
+/// The pull toward the neighbours' mean velocity (written by [`alignment`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Alignment(pub Vec2);
+
+/// The pull toward the neighbours' centre (written by [`cohesion`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cohesion(pub Vec2);
+// ANCHOR_END: components
+
+/// The flock's rules: a resource every system reads.
+///
+/// # Examples
+///
+/// ```
+/// let rules = cellar_demos::boids::Rules::for_flock(10_000);
+/// assert!(rules.world.x > rules.world.y);
+/// assert!(rules.view > rules.personal_space);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rules {
+    /// The size of the (wrapping) world.
+    pub world: Vec2,
+    /// How far a boid sees: the radius of alignment and cohesion.
+    pub view: f32,
+    /// How close is too close: the radius of separation.
+    pub personal_space: f32,
+    /// The weights of the three rules.
+    pub weights: [f32; 3],
+    /// The largest change of velocity in one frame.
+    pub max_steer: f32,
+    /// The slowest and fastest speeds.
+    pub speed: (f32, f32),
+}
+
+impl Rules {
+    /// Rules for a flock of `n`: the world grows with the flock, so the density, and with it
+    /// the work per boid, stays the same.
+    ///
+    /// ```
+    /// use cellar_demos::boids::Rules;
+    /// let (small, big) = (Rules::for_flock(100), Rules::for_flock(10_000));
+    /// assert!((big.world.x / small.world.x - 10.0).abs() < 1e-3);
+    /// ```
+    pub fn for_flock(n: usize) -> Self {
+        let area = n as f32 * 150.0;
+        let height = (area / 1.6).sqrt().max(60.0);
+        Rules {
+            world: Vec2::new(height * 1.6, height),
+            view: 20.0,
+            personal_space: 7.0,
+            weights: [1.6, 0.15, 0.01],
+            max_steer: 0.2,
+            speed: (1.2, 3.0),
+        }
+    }
+}
+
+/// A boid as the grid keeps it: a copy of what the steering rules need, so they never look
+/// another entity up in the world.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Neighbour {
+    /// The boid's entity index: tells a boid itself from the others, and orders each cell.
+    pub id: u32,
+    /// Its position at the start of the frame.
+    pub position: Vec2,
+    /// Its velocity at the start of the frame.
+    pub velocity: Vec2,
+}
+
+/// The spatial grid: square cells at least as wide as the view radius, each holding the
+/// boids in it, in a `ShardedMap` that parallel systems fill and read.
+///
+/// # Examples
+///
+/// ```
+/// use cellar_demos::boids::{Grid, Neighbour, Rules};
+/// use cellar_demos::vec2::Vec2;
+///
+/// let grid = Grid::new(&Rules::for_flock(1_000));
+/// let at = |x, y| Neighbour { id: 0, position: Vec2::new(x, y), velocity: Vec2::ZERO };
+/// grid.insert(at(10.0, 10.0));
+/// let mut seen = 0;
+/// grid.for_each_near(Vec2::new(15.0, 12.0), |_| seen += 1);
+/// assert_eq!(seen, 1);
+/// ```
+#[derive(Debug)]
+pub struct Grid {
+    cells: ShardedMap<(i32, i32), Vec<Neighbour>>,
+    cell: Vec2,
+    cols: i32,
+    rows: i32,
+}
+
+impl Grid {
+    /// An empty grid for `rules`' world, with cells at least `rules.view` wide.
+    ///
+    /// ```
+    /// let grid = cellar_demos::boids::Grid::new(&cellar_demos::boids::Rules::for_flock(10));
+    /// let mut n = 0;
+    /// grid.for_each_near(Default::default(), |_| n += 1);
+    /// assert_eq!(n, 0);
+    /// ```
+    pub fn new(rules: &Rules) -> Self {
+        let cols = ((rules.world.x / rules.view) as i32).max(1);
+        let rows = ((rules.world.y / rules.view) as i32).max(1);
+        Grid {
+            cells: ShardedMap::new(),
+            cell: Vec2::new(rules.world.x / cols as f32, rules.world.y / rows as f32),
+            cols,
+            rows,
+        }
+    }
+
+    fn cell_of(&self, p: Vec2) -> (i32, i32) {
+        let x = ((p.x / self.cell.x) as i32).clamp(0, self.cols - 1);
+        let y = ((p.y / self.cell.y) as i32).clamp(0, self.rows - 1);
+        (x, y)
+    }
+
+    /// Adds a boid to its cell; callable from many threads at once.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// let grid = Grid::new(&Rules::for_flock(10));
+    /// grid.insert(Neighbour { id: 3, position: Default::default(), velocity: Default::default() });
+    /// ```
+    pub fn insert(&self, boid: Neighbour) {
+        self.cells.upsert(self.cell_of(boid.position), Vec::new, |cell| cell.push(boid));
+    }
+
+    /// Empties every cell, keeping their memory for the next frame.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// let grid = Grid::new(&Rules::for_flock(10));
+    /// grid.insert(Neighbour { id: 3, position: Default::default(), velocity: Default::default() });
+    /// grid.clear();
+    /// let mut n = 0;
+    /// grid.for_each_near(Default::default(), |_| n += 1);
+    /// assert_eq!(n, 0);
+    /// ```
+    pub fn clear(&self) {
+        self.cells.retain(|_, cell| {
+            cell.clear();
+            true
+        });
+    }
+
+    /// Sorts each cell by entity: parallel inserts land in any order, and sorted cells make
+    /// the sums over neighbours, and so the whole run, the same on any number of threads.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// let grid = Grid::new(&Rules::for_flock(10));
+    /// for id in [5, 2, 9] {
+    ///     grid.insert(Neighbour { id, position: Default::default(), velocity: Default::default() });
+    /// }
+    /// grid.sort();
+    /// let mut ids = vec![];
+    /// grid.for_each_near(Default::default(), |n| ids.push(n.id));
+    /// assert_eq!(ids, [2, 5, 9]);
+    /// ```
+    pub fn sort(&self) {
+        self.cells.retain(|_, cell| {
+            cell.sort_unstable_by_key(|n| n.id);
+            true
+        });
+    }
+
+    /// Calls `f` with every boid in the cell of `p` and the eight cells around it (wrapping
+    /// at the world's edges), each cell once.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use cellar_demos::vec2::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// // A boid at the far right edge is a neighbour of one at the left edge.
+    /// let edge = Vec2::new(rules.world.x - 1.0, 5.0);
+    /// grid.insert(Neighbour { id: 1, position: edge, velocity: Vec2::ZERO });
+    /// let mut seen = 0;
+    /// grid.for_each_near(Vec2::new(1.0, 5.0), |_| seen += 1);
+    /// assert_eq!(seen, 1);
+    /// ```
+    pub fn for_each_near(&self, p: Vec2, mut f: impl FnMut(&Neighbour)) {
+        let (cx, cy) = self.cell_of(p);
+        let mut keys = [(0, 0); 9];
+        let mut n = 0;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                let key = ((cx + dx).rem_euclid(self.cols), (cy + dy).rem_euclid(self.rows));
+                if !keys[..n].contains(&key) {
+                    keys[n] = key;
+                    n += 1;
+                }
+            }
+        }
+        for key in &keys[..n] {
+            self.cells.with(key, |cell| cell.iter().for_each(&mut f));
+        }
+    }
+}
+
+// ANCHOR: systems
+/// Puts every boid into its grid cell, from a parallel loop over the boids.
+pub fn fill_grid(grid: Res<Grid>, boids: Query<(Entity, &Position, &Velocity)>) {
+    grid.clear();
+    boids.par_iter().for_each(|(entity, position, velocity)| {
+        grid.insert(Neighbour { id: entity.index(), position: position.0, velocity: velocity.0 });
+    });
+    grid.sort();
+}
+
+/// Steers away from boids closer than the personal space, more strongly the closer they are.
+pub fn separation(
+    rules: Res<Rules>,
+    grid: Res<Grid>,
+    mut boids: Query<(Entity, &Position, &mut Separation)>,
+) {
+    boids.par_iter_mut().for_each(|(me, position, separation)| {
+        let mut push = Vec2::ZERO;
+        grid.for_each_near(position.0, |other| {
+            let away = position.0.wrapped_sub(other.position, rules.world);
+            let d2 = away.length_squared();
+            if other.id != me.index() && d2 < rules.personal_space.powi(2) && d2 > 0.0 {
+                push += away / d2;
+            }
+        });
+        separation.0 = push;
+    });
+}
+
+/// Steers toward the mean velocity of the boids in view.
+pub fn alignment(
+    rules: Res<Rules>,
+    grid: Res<Grid>,
+    mut boids: Query<(Entity, &Position, &Velocity, &mut Alignment)>,
+) {
+    boids.par_iter_mut().for_each(|(me, position, velocity, alignment)| {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position.0, |other| {
+            let d2 = position.0.wrapped_sub(other.position, rules.world).length_squared();
+            if other.id != me.index() && d2 < rules.view.powi(2) {
+                sum += other.velocity;
+                count += 1.0;
+            }
+        });
+        alignment.0 = if count > 0.0 { sum / count - velocity.0 } else { Vec2::ZERO };
+    });
+}
+
+/// Steers toward the centre of the boids in view.
+pub fn cohesion(
+    rules: Res<Rules>,
+    grid: Res<Grid>,
+    mut boids: Query<(Entity, &Position, &mut Cohesion)>,
+) {
+    boids.par_iter_mut().for_each(|(me, position, cohesion)| {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position.0, |other| {
+            let offset = other.position.wrapped_sub(position.0, rules.world);
+            if other.id != me.index() && offset.length_squared() < rules.view.powi(2) {
+                sum += offset;
+                count += 1.0;
+            }
+        });
+        cohesion.0 = if count > 0.0 { sum / count } else { Vec2::ZERO };
+    });
+}
+
+/// Adds the weighted steering to each velocity, keeps the speed in bounds, and moves.
+pub fn integrate(
+    rules: Res<Rules>,
+    mut boids: Query<(&mut Position, &mut Velocity, &Separation, &Alignment, &Cohesion)>,
+) {
+    boids.par_iter_mut().for_each(|(position, velocity, separation, alignment, cohesion)| {
+        let [ws, wa, wc] = rules.weights;
+        let steer = separation.0 * ws + alignment.0 * wa + cohesion.0 * wc;
+        let v = velocity.0 + steer.clamp_length(rules.max_steer);
+        let speed = v.length().clamp(rules.speed.0, rules.speed.1);
+        velocity.0 = if v.length_squared() > 0.0 { v.with_length(speed) } else { velocity.0 };
+        position.0 = (position.0 + velocity.0).wrapped(rules.world);
+    });
+}
+
+/// The frame: the grid first, then the three rules side by side, then the move.
+///
+/// The rules read the grid and `fill_grid` only reads it too (it writes through the map's
+/// own locks), so nothing in their tokens orders them: `after(fill_grid)` does.
+pub fn schedule() -> Schedule {
+    let mut schedule = Schedule::new();
+    schedule.add_system(fill_grid);
+    schedule.add_system(separation.after(fill_grid));
+    schedule.add_system(alignment.after(fill_grid));
+    schedule.add_system(cohesion.after(fill_grid));
+    schedule.add_system(integrate);
+    schedule
+}
+// ANCHOR_END: systems
+
+/// A world with `config.entities` boids at random places, heading in random directions, and
+/// the [`Rules`] and [`Grid`] resources.
+///
+/// ```
+/// let world = cellar_demos::boids::setup(&cellar_demos::cli::Config::new(50, 1));
+/// assert_eq!(world.len(), 50);
+/// ```
+pub fn setup(config: &Config) -> World {
+    let rules = Rules::for_flock(config.entities);
+    let mut rng = Rng::new(config.seed);
+    let mut world = World::new();
+    world.spawn_batch((0..config.entities).map(|_| {
+        let position = Vec2::new(rng.range(0.0, rules.world.x), rng.range(0.0, rules.world.y));
+        let velocity = Vec2::from_angle(rng.angle()) * rng.range(rules.speed.0, rules.speed.1);
+        (
+            Position(position),
+            Velocity(velocity),
+            Separation::default(),
+            Alignment::default(),
+            Cohesion::default(),
+        )
+    }));
+    world.insert_resource(Grid::new(&rules));
+    world.insert_resource(rules);
+    world
+}
+
+/// How many hues the boids are coloured with (by heading).
+const HUES: usize = 24;
+const SKY: Rgba = Rgba::rgb(12, 16, 32);
+
+fn hue_color(k: usize) -> Rgba {
+    Rgba::hsv(k as f32 / HUES as f32, 0.65, 1.0)
+}
+
+/// The animation's palette: the sky and one colour per heading.
+fn palette() -> Vec<Rgba> {
+    std::iter::once(SKY).chain((0..HUES).map(hue_color)).collect()
+}
+
+/// Draws the flock on a canvas `width` pixels wide: one arrow per boid, coloured by heading.
+///
+/// ```
+/// use cellar_demos::{boids, cli::Config};
+/// let world = boids::setup(&Config::new(50, 1));
+/// let canvas = boids::draw(&world, 160);
+/// assert_eq!(canvas.width(), 160);
+/// ```
+pub fn draw(world: &World, width: u32) -> Canvas {
+    let rules = *world.resource::<Rules>().expect("the world has Rules");
+    let scale = width as f32 / rules.world.x;
+    let height = ((rules.world.y * scale).round() as u32).max(1);
+    let mut canvas = Canvas::new(width, height, SKY);
+    let size = (scale * 5.0).clamp(2.0, 6.0);
+    for (position, velocity) in world.query::<(&Position, &Velocity)>() {
+        let heading = velocity.0.angle() / std::f32::consts::TAU + 0.5;
+        let color = hue_color((heading * HUES as f32) as usize % HUES);
+        let (p, d) = (position.0 * scale, velocity.0.with_length(1.0));
+        let side = Vec2::new(-d.y, d.x) * (size * 0.45);
+        let tip = p + d * size;
+        let tail = p - d * (size * 0.6);
+        let (l, r) = (tail + side, tail - side);
+        canvas.triangle((tip.x, tip.y), (l.x, l.y), (r.x, r.y), color);
+        canvas.plot(p.x as i32, p.y as i32, color);
+    }
+    canvas
+}
+
+impl HashBits for Position {
+    fn hash_bits(&self, h: &mut StableHasher) {
+        self.0.hash_bits(h);
+    }
+}
+
+impl HashBits for Velocity {
+    fn hash_bits(&self, h: &mut StableHasher) {
+        self.0.hash_bits(h);
+    }
+}
+
+/// What a run of the demo produced.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Entities, frame and system times, files written.
+    pub summary: Summary,
+    /// The hash of every boid's position and velocity at the end.
+    pub hash: u64,
+    /// How many frames the animation has.
+    pub gif_frames: usize,
+    /// The whole run, drawing and writing included.
+    pub wall: std::time::Duration,
+}
+
+/// The width of the animation, in pixels.
+pub const GIF_WIDTH: u32 = 320;
+/// The width of the final picture, in pixels.
+pub const PNG_WIDTH: u32 = 960;
+/// The animation holds at most this many frames (every k-th frame of the run).
+pub const GIF_FRAMES: usize = 75;
+
+/// Runs the demo: `config.frames` frames of `config.entities` boids on `config.threads`
+/// threads; writes `boids.gif` (every k-th frame) and `boids.png` (the last frame) into
+/// `config.out`.
+///
+/// # Errors
+///
+/// Where the pictures cannot be written.
+///
+/// ```
+/// use cellar_demos::{boids, cli::Config};
+/// let mut config = Config::new(100, 2);
+/// config.out = std::env::temp_dir().join("cellar-demos-boids-run-doc");
+/// let report = boids::run(&config).unwrap();
+/// assert_eq!(report.summary.frames.frames, 2);
+/// ```
+pub fn run(config: &Config) -> io::Result<Report> {
+    let started = Instant::now();
+    let pool = config.thread_pool();
+    let mut world = setup(config);
+    let mut schedule = schedule();
+
+    let first = draw(&world, GIF_WIDTH);
+    let gif_path = config.output("boids.gif")?;
+    let mut gif = GifWriter::create(&gif_path, first.width(), first.height(), &palette(), 4)?;
+    gif.add_frame(&first)?;
+    let every = config.frames.div_ceil(GIF_FRAMES).max(1);
+
+    let progress = Progress::new(DEMO.name, config.frames, config.progress);
+    let mut timer = FrameTimer::new();
+    for frame in 1..=config.frames {
+        timer.time(|| schedule.run_in(&pool, &mut world));
+        if frame % every == 0 {
+            gif.add_frame(&draw(&world, GIF_WIDTH))?;
+        }
+        progress.tick();
+    }
+    progress.finish();
+    let gif_frames = gif.frames();
+    gif.finish()?;
+    let png_path = config.output("boids.png")?;
+    write_png(&png_path, &draw(&world, PNG_WIDTH))?;
+
+    let n = world.len();
+    let mut summary =
+        Summary::new(DEMO.name, config.threads, config.entities, n, timer.stats(), &schedule);
+    summary.outputs = vec![gif_path, png_path];
+    let hash = hash_world::<(&Position, &Velocity)>(&world);
+    Ok(Report { summary, hash, gif_frames, wall: started.elapsed() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_rules_share_a_batch_between_the_grid_and_the_move() {
+        let mut schedule = schedule();
+        schedule.build().unwrap();
+        let batches: Vec<Vec<String>> = schedule
+            .batches()
+            .iter()
+            .map(|b| b.iter().map(|n| n.rsplit("::").next().unwrap().to_owned()).collect())
+            .collect();
+        assert_eq!(
+            batches,
+            [vec!["fill_grid"], vec!["separation", "alignment", "cohesion"], vec!["integrate"]]
+        );
+    }
+
+    #[test]
+    fn neighbours_push_apart_and_pull_together() {
+        let mut world = setup(&Config::new(2, 1));
+        let rules = *world.resource::<Rules>().unwrap();
+        let ids: Vec<Entity> = world.query::<Entity>().collect();
+        let (a, b) = (Vec2::new(50.0, 50.0), Vec2::new(53.0, 50.0));
+        world.get_mut::<Position>(ids[0]).unwrap().0 = a;
+        world.get_mut::<Position>(ids[1]).unwrap().0 = b;
+        world.get_mut::<Velocity>(ids[0]).unwrap().0 = Vec2::new(0.0, 2.0);
+        world.get_mut::<Velocity>(ids[1]).unwrap().0 = Vec2::new(2.0, 0.0);
+        let mut schedule = schedule();
+        // Run only up to the steering: a schedule without `integrate`.
+        let mut steer = Schedule::new();
+        steer.add_system(fill_grid);
+        steer.add_system(separation.after(fill_grid));
+        steer.add_system(alignment.after(fill_grid));
+        steer.add_system(cohesion.after(fill_grid));
+        steer.run(&mut world);
+        assert!(rules.personal_space > 3.0 && rules.view > 3.0);
+        assert!(world.get::<Separation>(ids[0]).unwrap().0.x < 0.0, "pushed left, away");
+        assert!(world.get::<Cohesion>(ids[0]).unwrap().0.x > 0.0, "pulled right, toward");
+        let al = world.get::<Alignment>(ids[0]).unwrap().0;
+        assert!(al.x > 0.0 && al.y < 0.0, "turned toward the other's heading: {al:?}");
+        schedule.run(&mut world);
+        let speed = world.get::<Velocity>(ids[0]).unwrap().0.length();
+        assert!(speed >= rules.speed.0 - 1e-4 && speed <= rules.speed.1 + 1e-4);
+    }
+}
