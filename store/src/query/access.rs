@@ -308,7 +308,7 @@ enum Slot<'w> {
 /// assert!(state.query(storage, &mut source).is_ok());
 /// ```
 pub struct ExclusiveTokens<'w> {
-    slots: SmallVec<[Slot<'w>; 16]>,
+    slots: SmallVec<[Slot<'w>; 64]>,
 }
 
 impl std::fmt::Debug for ExclusiveTokens<'_> {

@@ -81,6 +81,11 @@ pub trait QueryData {
     ) -> Self::Fetch<'w>;
     /// The next row's item; `None` if the row does not match (a sparse component is absent).
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
+    /// Whether the cursor needs no per-row lookups (no sparse component in this table's
+    /// cursor): then the query loop calls [`fetch_dense`](QueryData::fetch_dense).
+    fn is_dense(fetch: &Self::Fetch<'_>) -> bool;
+    /// The next row's item, for a cursor that [`is_dense`](QueryData::is_dense).
+    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
     /// Splits a cursor into the first `at` rows and the rest.
@@ -152,17 +157,27 @@ impl<T> Clone for ReadColumns<'_, T> {
 impl<T> Copy for ReadColumns<'_, T> {}
 
 /// A cursor over one table's `&T`.
+///
+/// A struct, not an enum, so that the dense cursor stays in registers in the hot loop and
+/// the sparse check is one loop-invariant branch.
 #[doc(hidden)]
 #[allow(private_interfaces)] // plumbing: users name the query types, never these
 #[derive(Debug)]
-pub enum ReadFetch<'w, T> {
-    Dense(slice::Iter<'w, T>),
-    Sparse { entities: slice::Iter<'w, Entity>, set: Option<&'w SparseSet>, values: &'w [T] },
+pub struct ReadFetch<'w, T> {
+    values: slice::Iter<'w, T>,
+    sparse: Option<SparseRead<'w, T>>,
+}
+
+#[derive(Debug)]
+struct SparseRead<'w, T> {
+    entities: slice::Iter<'w, Entity>,
+    set: &'w SparseSet,
+    values: &'w [T],
 }
 
 impl<T> Default for ReadFetch<'_, T> {
     fn default() -> Self {
-        ReadFetch::Dense(Default::default())
+        ReadFetch { values: Default::default(), sparse: None }
     }
 }
 
@@ -213,48 +228,58 @@ impl<T: Component> QueryData for &T {
             None => match table.index_of(state.id) {
                 Some(i) => {
                     let column = &columns.columns[table.positions[i] as usize];
-                    ReadFetch::Dense(column.as_slice::<T>().iter())
+                    ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
                 }
                 None => ReadFetch::default(),
             },
-            Some(set) => ReadFetch::Sparse {
-                entities: table.entities.iter(),
-                set: Some(set),
-                values: columns.columns[0].as_slice::<T>(),
+            Some(set) => ReadFetch {
+                values: Default::default(),
+                sparse: Some(SparseRead {
+                    entities: table.entities.iter(),
+                    set,
+                    values: columns.columns[0].as_slice::<T>(),
+                }),
             },
         }
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        match fetch {
-            ReadFetch::Dense(values) => values.next(),
-            ReadFetch::Sparse { entities, set, values } => {
-                let e = entities.next()?;
-                values.get(set.as_ref()?.row(*e)?)
+        match &mut fetch.sparse {
+            None => fetch.values.next(),
+            Some(s) => {
+                let e = s.entities.next()?;
+                s.values.get(s.set.row(*e)?)
             }
         }
     }
     #[inline(always)]
+    fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
+        fetch.sparse.is_none()
+    }
+    #[inline(always)]
+    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        fetch.values.next()
+    }
+    #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
-        match fetch {
-            ReadFetch::Dense(values) => drop(values.next()),
-            ReadFetch::Sparse { entities, .. } => drop(entities.next()),
+        match &mut fetch.sparse {
+            None => drop(fetch.values.next()),
+            Some(s) => drop(s.entities.next()),
         }
     }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
-        match fetch {
-            ReadFetch::Dense(values) => {
-                let (a, b) = split_slice(values.as_slice(), at);
-                (ReadFetch::Dense(a.iter()), ReadFetch::Dense(b.iter()))
-            }
-            ReadFetch::Sparse { entities, set, values } => {
-                let (a, b) = split_slice(entities.as_slice(), at);
+        let (a, b) = split_slice(fetch.values.as_slice(), at);
+        let (sa, sb) = match fetch.sparse {
+            None => (None, None),
+            Some(SparseRead { entities, set, values }) => {
+                let (ea, eb) = split_slice(entities.as_slice(), at);
                 (
-                    ReadFetch::Sparse { entities: a.iter(), set, values },
-                    ReadFetch::Sparse { entities: b.iter(), set, values },
+                    Some(SparseRead { entities: ea.iter(), set, values }),
+                    Some(SparseRead { entities: eb.iter(), set, values }),
                 )
             }
-        }
+        };
+        (ReadFetch { values: a.iter(), sparse: sa }, ReadFetch { values: b.iter(), sparse: sb })
     }
 }
 
@@ -302,22 +327,22 @@ fn take_column<'w>(
 #[doc(hidden)]
 #[allow(private_interfaces)] // plumbing: users name the query types, never these
 #[derive(Debug)]
-pub enum WriteFetch<'w, T> {
-    Dense {
-        values: slice::IterMut<'w, T>,
-        changed: slice::Iter<'w, AtomicCell<u32>>,
-        tick: u32,
-    },
+pub struct WriteFetch<'w, T> {
+    values: slice::IterMut<'w, T>,
+    changed: slice::Iter<'w, AtomicCell<u32>>,
+    tick: u32,
     #[allow(clippy::type_complexity)]
-    Sparse {
-        items: std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>,
-        tick: u32,
-    },
+    sparse: Option<std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>>,
 }
 
 impl<T> Default for WriteFetch<'_, T> {
     fn default() -> Self {
-        WriteFetch::Dense { values: Default::default(), changed: Default::default(), tick: 0 }
+        WriteFetch {
+            values: Default::default(),
+            changed: Default::default(),
+            tick: 0,
+            sparse: None,
+        }
     }
 }
 
@@ -382,10 +407,11 @@ impl<T: Component> QueryData for &mut T {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
                 Some(i) => {
                     let column = take_column(rest, consumed, table.positions[i] as usize);
-                    WriteFetch::Dense {
+                    WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
                         changed: table.ticks[i].changed.iter(),
                         tick,
+                        sparse: None,
                     }
                 }
                 None => WriteFetch::default(),
@@ -400,54 +426,63 @@ impl<T: Component> QueryData for &mut T {
                         Some((items.get_mut(row)?.take()?, &set.ticks.changed[row]))
                     })
                     .collect();
-                WriteFetch::Sparse { items: rows.into_iter(), tick }
+                WriteFetch { tick, sparse: Some(rows.into_iter()), ..WriteFetch::default() }
             }
         }
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        match fetch {
-            WriteFetch::Dense { values, changed, tick } => {
-                let value = values.next();
-                changed.next()?.store(*tick);
-                value
+        match &mut fetch.sparse {
+            None => {
+                let value = fetch.values.next()?;
+                if let Some(changed) = fetch.changed.next() {
+                    changed.store(fetch.tick);
+                }
+                Some(value)
             }
-            WriteFetch::Sparse { items, tick } => {
+            Some(items) => {
                 let (value, changed) = items.next()??;
-                changed.store(*tick);
+                changed.store(fetch.tick);
                 Some(value)
             }
         }
     }
     #[inline(always)]
+    fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
+        fetch.sparse.is_none()
+    }
+    #[inline(always)]
+    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        let value = fetch.values.next()?;
+        fetch.changed.next()?.store(fetch.tick);
+        Some(value)
+    }
+    #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
-        match fetch {
-            WriteFetch::Dense { values, changed, .. } => {
-                values.next();
-                changed.next();
+        match &mut fetch.sparse {
+            None => {
+                fetch.values.next();
+                fetch.changed.next();
             }
-            WriteFetch::Sparse { items, .. } => drop(items.next()),
+            Some(items) => drop(items.next()),
         }
     }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
-        match fetch {
-            WriteFetch::Dense { values, changed, tick } => {
-                let (a, b) = split_slice_mut(values.into_slice(), at);
-                let (ca, cb) = split_slice(changed.as_slice(), at);
-                (
-                    WriteFetch::Dense { values: a.iter_mut(), changed: ca.iter(), tick },
-                    WriteFetch::Dense { values: b.iter_mut(), changed: cb.iter(), tick },
-                )
-            }
-            WriteFetch::Sparse { items, tick } => {
+        let WriteFetch { values, changed, tick, sparse } = fetch;
+        let (a, b) = split_slice_mut(values.into_slice(), at);
+        let (ca, cb) = split_slice(changed.as_slice(), at);
+        let (sa, sb) = match sparse {
+            None => (None, None),
+            Some(items) => {
                 let mut a: Vec<_> = items.collect();
                 let b = a.split_off(at.min(a.len()));
-                (
-                    WriteFetch::Sparse { items: a.into_iter(), tick },
-                    WriteFetch::Sparse { items: b.into_iter(), tick },
-                )
+                (Some(a.into_iter()), Some(b.into_iter()))
             }
-        }
+        };
+        (
+            WriteFetch { values: a.iter_mut(), changed: ca.iter(), tick, sparse: sa },
+            WriteFetch { values: b.iter_mut(), changed: cb.iter(), tick, sparse: sb },
+        )
     }
 }
 
@@ -481,6 +516,14 @@ impl QueryData for Entity {
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        fetch.next().copied()
+    }
+    #[inline(always)]
+    fn is_dense(_: &Self::Fetch<'_>) -> bool {
+        true
+    }
+    #[inline(always)]
+    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         fetch.next().copied()
     }
     #[inline(always)]
@@ -540,6 +583,17 @@ impl<Q: QueryData> QueryData for Option<Q> {
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         Some(match fetch {
             Some(f) => Q::fetch(f),
+            None => None,
+        })
+    }
+    #[inline(always)]
+    fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
+        fetch.as_ref().is_none_or(Q::is_dense)
+    }
+    #[inline(always)]
+    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        Some(match fetch {
+            Some(f) => Q::fetch_dense(f),
             None => None,
         })
     }
@@ -617,6 +671,17 @@ macro_rules! tuple_query {
                 let ($($c,)*) = fetch;
                 // Every part steps, even when an earlier one has no item for this row.
                 $(let $s = $name::fetch($c);)*
+                Some(($($s?,)*))
+            }
+            #[inline(always)]
+            fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
+                let ($($c,)*) = fetch;
+                true $(&& $name::is_dense($c))*
+            }
+            #[inline(always)]
+            fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+                let ($($c,)*) = fetch;
+                $(let $s = $name::fetch_dense($c);)*
                 Some(($($s?,)*))
             }
             #[inline(always)]

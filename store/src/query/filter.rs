@@ -61,6 +61,9 @@ pub trait QueryFilter {
     ) -> Self::Fetch<'w>;
     /// Whether the next row passes; steps over it.
     fn filter(fetch: &mut Self::Fetch<'_>) -> bool;
+    /// Whether every row of this table's cursor passes (the table layout decided): then the
+    /// query loop skips the per-row check.
+    fn passes_all(fetch: &Self::Fetch<'_>) -> bool;
     /// Splits a cursor into the first `at` rows and the rest.
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>);
 }
@@ -173,6 +176,10 @@ impl<T: Component> QueryFilter for With<T> {
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
         fetch.next().unwrap_or(true)
     }
+    #[inline(always)]
+    fn passes_all(fetch: &PresenceFetch<'_>) -> bool {
+        fetch.0.is_none()
+    }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
         fetch.split(at)
     }
@@ -208,6 +215,10 @@ impl<T: Component> QueryFilter for Without<T> {
     #[inline(always)]
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
         fetch.next().is_none_or(|present| !present)
+    }
+    #[inline(always)]
+    fn passes_all(fetch: &PresenceFetch<'_>) -> bool {
+        fetch.0.is_none()
     }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
         fetch.split(at)
@@ -366,6 +377,10 @@ macro_rules! tick_filter {
             fn filter(fetch: &mut TickFetch<'_>) -> bool {
                 fetch.next()
             }
+            #[inline(always)]
+            fn passes_all(_: &TickFetch<'_>) -> bool {
+                false
+            }
             fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
                 fetch.split(at)
             }
@@ -412,6 +427,11 @@ macro_rules! tuple_filter {
                 let ($($c,)*) = fetch;
                 // Every part steps, even when an earlier one already failed.
                 true $(& $name::filter($c))*
+            }
+            #[inline(always)]
+            fn passes_all(fetch: &Self::Fetch<'_>) -> bool {
+                let ($($c,)*) = fetch;
+                true $(&& $name::passes_all($c))*
             }
             fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
                 let ($($c,)*) = fetch;

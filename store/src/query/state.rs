@@ -788,21 +788,47 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
     fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
         let mut acc = init;
         loop {
-            for _ in 0..self.rows {
-                if F::filter(&mut self.filter) {
-                    if let Some(item) = Q::fetch(&mut self.fetch) {
-                        acc = g(acc, item);
-                    }
-                } else {
-                    Q::skip(&mut self.fetch);
-                }
-            }
+            // Locals, not fields: the cursors stay in registers for the table's rows.
+            let mut fetch = std::mem::take(&mut self.fetch);
+            let mut filter = std::mem::take(&mut self.filter);
+            acc = run_rows::<Q, F, B>(&mut fetch, &mut filter, self.rows, acc, &mut g);
             self.rows = 0;
             if self.next_table().is_none() {
                 return acc;
             }
         }
     }
+}
+
+/// Runs `g` over the next `rows` rows of one table's cursors: a branch-free dense loop when
+/// neither the items nor the filter need per-row lookups, the general loop otherwise.
+#[inline(always)]
+fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
+    fetch: &mut Q::Fetch<'w>,
+    filter: &mut F::Fetch<'w>,
+    rows: usize,
+    mut acc: B,
+    g: &mut impl FnMut(B, Q::Item<'w>) -> B,
+) -> B {
+    if Q::is_dense(fetch) && F::passes_all(filter) {
+        for _ in 0..rows {
+            match Q::fetch_dense(fetch) {
+                Some(item) => acc = g(acc, item),
+                None => break,
+            }
+        }
+    } else {
+        for _ in 0..rows {
+            if F::filter(filter) {
+                if let Some(item) = Q::fetch(fetch) {
+                    acc = g(acc, item);
+                }
+            } else {
+                Q::skip(fetch);
+            }
+        }
+    }
+    acc
 }
 
 /// A parallel loop over a query's items on rayon's pool: the matched tables are cut into
@@ -881,15 +907,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
             }
         }
         let run = |(mut fetch, mut filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
-            for _ in 0..rows {
-                if F::filter(&mut filter) {
-                    if let Some(item) = Q::fetch(&mut fetch) {
-                        f(item);
-                    }
-                } else {
-                    Q::skip(&mut fetch);
-                }
-            }
+            run_rows::<Q, F, ()>(&mut fetch, &mut filter, rows, (), &mut |(), item| f(item));
         };
         if jobs.len() <= 1 {
             jobs.into_iter().for_each(run);
