@@ -8,7 +8,8 @@
 //!   executors.
 //! - `schedule/heavy_two_systems`: two systems that do not conflict, each doing real math over
 //!   10,000 entities, on a 1-thread rayon pool (`cellar-1thread`) and a 2-thread pool
-//!   (`cellar-2threads`): the ratio is the speed-up from running them side by side.
+//!   (`cellar-2threads`) and on rayon's global pool (`cellar-all-threads`): the ratio is the
+//!   speed-up from running them side by side, at most 2 with two systems.
 //!
 //! Run: `cargo bench -p cellar-benches --bench schedule -- --warm-up-time 0.5 --measurement-time 1`
 
@@ -87,7 +88,7 @@ fn orbit(mut query: Query<(&mut Body, &Spin)>) {
 
 fn charge(mut query: Query<(&mut Charge, &Field)>) {
     for (charge, field) in query.iter_mut() {
-        for _ in 0..16 {
+        for _ in 0..10 {
             charge.acc = (charge.acc + field.0 * charge.q).tanh() + (charge.q * 0.5).exp().ln_1p();
         }
     }
@@ -111,6 +112,9 @@ fn heavy(c: &mut Criterion) {
         schedule.run_in(&pool, &mut world);
         group.bench_function(id, |b| b.iter(|| schedule.run_in(&pool, black_box(&mut world))));
     }
+    // rayon's global pool: all cores. Two systems can use at most two of them, so the
+    // speed-up over one thread is bounded by 2 however many cores there are.
+    group.bench_function("cellar-all-threads", |b| b.iter(|| schedule.run(black_box(&mut world))));
     group.finish();
 }
 
