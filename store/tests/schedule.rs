@@ -440,3 +440,71 @@ fn a_single_threaded_schedule_runs_on_the_callers_thread_with_the_same_result() 
     schedule.run(&mut world);
     assert_eq!(world.resource::<Log>().unwrap().0, ["a"]);
 }
+
+#[test]
+fn change_filters_see_what_changed_since_the_systems_last_run() {
+    struct Level(u32);
+    #[derive(Default)]
+    struct Seen(Vec<usize>);
+    let mut world = World::new();
+    world.insert_resource(Seen::default());
+    world.insert_resource(Shared(0));
+    world.spawn((Level(0),));
+    world.spawn((Level(0),));
+    let mut schedule = Schedule::new();
+    // Bumps every level on even frames only.
+    schedule.add_system(
+        (|mut levels: Query<&mut Level>, mut frame: ResMut<Shared>| {
+            if frame.0 % 2 == 0 {
+                for level in levels.iter_mut() {
+                    level.0 += 1;
+                }
+            }
+            frame.0 += 1;
+        })
+        .named("bump"),
+    );
+    schedule.add_system(
+        (|changed: Query<&Level, Changed<Level>>, mut seen: ResMut<Seen>| {
+            seen.0.push(changed.iter().count());
+        })
+        .named("watch"),
+    );
+    for _ in 0..4 {
+        schedule.run(&mut world);
+    }
+    // Frame 0 also sees the spawns; frames 1 and 3 see nothing new.
+    assert_eq!(world.resource::<Seen>().unwrap().0, [2, 0, 2, 0]);
+}
+
+#[test]
+fn optional_resources_are_none_until_inserted() {
+    struct Late(u32);
+    #[derive(Default)]
+    struct Seen(Vec<Option<u32>>);
+    let mut world = World::new();
+    world.insert_resource(Seen::default());
+    let mut schedule = Schedule::new();
+    schedule.add_system(|late: Option<Res<Late>>, mut seen: ResMut<Seen>| {
+        seen.0.push(late.map(|l| l.0));
+    });
+    schedule.run(&mut world);
+    world.insert_resource(Late(7));
+    schedule.run(&mut world);
+    assert_eq!(world.resource::<Seen>().unwrap().0, [None, Some(7)]);
+}
+
+#[test]
+fn a_schedule_moved_to_another_world_starts_afresh() {
+    let mut schedule = Schedule::new();
+    schedule.add_system(|mut s: ResMut<Shared>| s.0 += 1);
+    let mut first = World::new();
+    first.insert_resource(Shared(0));
+    let mut second = World::new();
+    second.insert_resource(Shared(10));
+    schedule.run(&mut first);
+    schedule.run(&mut second);
+    schedule.run(&mut first);
+    assert_eq!(first.resource::<Shared>().unwrap().0, 2);
+    assert_eq!(second.resource::<Shared>().unwrap().0, 11);
+}
