@@ -60,6 +60,9 @@ pub trait Bundle: Send + Sync + Sized + 'static {
     fn take(reader: &mut BundleReader<'_>) -> Self;
 }
 
+/// Makes one component type known to a world.
+pub(crate) type Registrar = fn(&mut crate::World) -> ComponentId;
+
 /// The component types of a bundle, collected by [`Bundle::visit`].
 ///
 /// # Examples
@@ -74,7 +77,7 @@ pub struct BundleTypes {
     pub(crate) ids: SmallVec<[ComponentId; 8]>,
     pub(crate) type_ids: SmallVec<[TypeId; 8]>,
     pub(crate) names: SmallVec<[&'static str; 8]>,
-    pub(crate) registrars: SmallVec<[fn(&mut crate::World) -> ComponentId; 8]>,
+    pub(crate) registrars: SmallVec<[Registrar; 8]>,
 }
 
 impl BundleTypes {

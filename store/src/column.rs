@@ -122,21 +122,6 @@ impl Column {
         self.data.as_ptr().wrapping_add(row * self.item.size())
     }
 
-    /// Moves the value behind `value` into a new last slot.
-    ///
-    /// # Safety
-    ///
-    /// - `value` points to an initialized value of this column's type.
-    pub(crate) unsafe fn push_unchecked(&mut self, value: OwningPtr<'_>) {
-        self.reserve(1);
-        // SAFETY:
-        // - `value` is a valid value of `item`'s layout (the caller's guarantee);
-        // - slot `len` is inside the allocation because `reserve(1)` made `cap > len`, and is
-        //   uninitialized; the two do not overlap (the value is not in this column).
-        unsafe { ptr::copy_nonoverlapping(value.as_ptr(), self.slot(self.len), self.item.size()) };
-        self.len += 1;
-    }
-
     /// Moves `value` into a new last slot.
     ///
     /// # Panics
@@ -145,11 +130,19 @@ impl Column {
     #[inline]
     pub(crate) fn push<T: 'static>(&mut self, value: T) {
         self.check::<T>();
+        self.reserve(1);
         OwningPtr::make(value, |ptr| {
             // SAFETY:
-            // - `ptr` holds a `T`, and `T` is this column's type (checked above).
-            unsafe { self.push_unchecked(ptr) }
+            // - `ptr` holds a `T` (made from `value` just above), read exactly once here;
+            let value = unsafe { ptr.read::<T>() };
+            let slot = self.slot(self.len).cast::<T>();
+            // SAFETY:
+            // - `T` is this column's type (checked above), so `slot` is aligned for `T`;
+            // - slot `len` is inside the allocation (`reserve(1)` made `cap > len`) and
+            //   uninitialized, so writing does not overwrite a value.
+            unsafe { slot.write(value) };
         });
+        self.len += 1;
     }
 
     /// Swaps slot `row` with the last slot and shortens the column by one, returning a
@@ -161,7 +154,7 @@ impl Column {
             // SAFETY:
             // - `row` and `last` are distinct slots below `len`, both initialized and inside
             //   the allocation, so the two ranges of `item.size()` bytes do not overlap.
-            unsafe { ptr::swap_nonoverlapping(self.slot(row), self.slot(last), self.item.size()) };
+            unsafe { swap_bytes(self.slot(row), self.slot(last), self.item.size()) };
         }
         self.len = last;
         self.slot(last)
@@ -171,12 +164,15 @@ impl Column {
     pub(crate) fn swap_remove_drop(&mut self, row: usize) {
         let removed = self.swap_out(row);
         if let Some(drop) = self.drop {
+            let removed = NonNull::new(removed).expect("column slots are non-null");
             // SAFETY:
-            // - `removed` is the slot just past `len`: it holds an initialized value that the
-            //   column no longer counts, so it is dropped exactly once, here;
-            // - `removed` is non-null and aligned to the item's alignment (Invariants);
-            // - `drop` is the drop function of this column's type (Invariants).
-            unsafe { drop(OwningPtr::new(NonNull::new_unchecked(removed))) };
+            // - `removed` is aligned to the item's alignment (Invariants) and points to the
+            //   slot just past `len`, an initialized value the column no longer counts.
+            let value = unsafe { OwningPtr::new(removed) };
+            // SAFETY:
+            // - `drop` is the drop function of this column's type (Invariants), and `value` is
+            //   dropped exactly once, here.
+            unsafe { drop(value) };
         }
     }
 
@@ -209,7 +205,7 @@ impl Column {
         // - `removed` holds an initialized value of the shared type that `self` no longer
         //   counts; slot `dst.len` is inside `dst`'s allocation (reserved above) and
         //   uninitialized; the columns are distinct (`&mut` both), so nothing overlaps.
-        unsafe { ptr::copy_nonoverlapping(removed, dst.slot(dst.len), self.item.size()) };
+        unsafe { copy_bytes(removed, dst.slot(dst.len), self.item.size()) };
         dst.len += 1;
     }
 
@@ -219,10 +215,11 @@ impl Column {
         if row >= self.len {
             return None;
         }
+        let slot = NonNull::new(self.slot(row)).expect("column slots are non-null");
         // SAFETY:
-        // - slot `row < len` holds an initialized value; the pointer is non-null, aligned for
-        //   the item type (Invariants) and borrowed from `&self` for its lifetime.
-        Some(unsafe { Ptr::new(NonNull::new_unchecked(self.slot(row))) })
+        // - slot `row < len` holds an initialized value; the pointer is aligned for the item
+        //   type (Invariants) and borrowed from `&self` for its lifetime.
+        Some(unsafe { Ptr::new(slot) })
     }
 
     #[inline]
@@ -273,11 +270,15 @@ impl Column {
         self.len = 0;
         if let Some(drop) = self.drop {
             for row in 0..len {
+                let slot = NonNull::new(self.slot(row)).expect("column slots are non-null");
                 // SAFETY:
-                // - slot `row < len` (the old length) holds an initialized value that the
-                //   column no longer counts, dropped exactly once here;
-                // - the pointer is non-null and aligned (Invariants).
-                unsafe { drop(OwningPtr::new(NonNull::new_unchecked(self.slot(row)))) };
+                // - slot `row < len` (the old length) is aligned (Invariants) and holds an
+                //   initialized value that the column no longer counts.
+                let value = unsafe { OwningPtr::new(slot) };
+                // SAFETY:
+                // - `drop` is the drop function of this column's type (Invariants); the value
+                //   is dropped exactly once, here.
+                unsafe { drop(value) };
             }
         }
     }
@@ -300,6 +301,59 @@ impl Drop for Column {
 impl std::fmt::Debug for Column {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Column").field("type", &self.name).field("len", &self.len).finish()
+    }
+}
+
+/// `ptr::copy_nonoverlapping` of `size` bytes, with the common component sizes as
+/// constants so that the copy is inlined instead of a call to `memcpy`.
+///
+/// # Safety
+///
+/// - as `ptr::copy_nonoverlapping(src, dst, size)`.
+#[inline(always)]
+unsafe fn copy_bytes(src: *const u8, dst: *mut u8, size: usize) {
+    macro_rules! sized {
+        ($($n:literal)*) => {
+            match size {
+                $($n => {
+                    // SAFETY:
+                    // - the caller's guarantee, for `size == $n`.
+                    unsafe { ptr::copy_nonoverlapping(src, dst, $n) }
+                })*
+                _ => {
+                    // SAFETY:
+                    // - the caller's guarantee.
+                    unsafe { ptr::copy_nonoverlapping(src, dst, size) }
+                }
+            }
+        };
+    }
+    sized!(0 1 2 4 8 12 16 24 32 48 64)
+}
+
+/// `ptr::swap_nonoverlapping` of `size` bytes, inlined for small sizes.
+///
+/// # Safety
+///
+/// - as `ptr::swap_nonoverlapping(a, b, size)`.
+#[inline(always)]
+unsafe fn swap_bytes(a: *mut u8, b: *mut u8, size: usize) {
+    if size <= 64 {
+        let mut tmp = [0u8; 64];
+        // SAFETY:
+        // - `tmp` has room for `size <= 64` bytes and is a distinct local; `a` is valid for
+        //   `size` bytes (the caller's guarantee).
+        unsafe { copy_bytes(a, tmp.as_mut_ptr(), size) };
+        // SAFETY:
+        // - `a` and `b` are valid for `size` bytes and do not overlap (the caller's guarantee).
+        unsafe { copy_bytes(b, a, size) };
+        // SAFETY:
+        // - `tmp` holds `size` bytes copied above; `b` is valid for `size` bytes.
+        unsafe { copy_bytes(tmp.as_ptr(), b, size) };
+    } else {
+        // SAFETY:
+        // - the caller's guarantee.
+        unsafe { ptr::swap_nonoverlapping(a, b, size) }
     }
 }
 

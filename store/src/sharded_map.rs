@@ -310,7 +310,6 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     pub fn into_entries(self) -> Vec<(K, V)> {
         let mut out = Vec::new();
         for shard in self.shards.into_vec() {
-            let mut shard = shard;
             out.extend(shard.write().drain());
         }
         out

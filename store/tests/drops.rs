@@ -33,7 +33,7 @@ impl<const K: u8> Drop for Tracked<K> {
 }
 
 #[repr(align(32))]
-struct Big<const K: u8>(Tracked<K>);
+struct Big<const K: u8>(#[allow(dead_code)] Tracked<K>);
 
 fn t<const K: u8>(log: &Log, id: u64) -> Tracked<K> {
     Tracked { id, log: log.clone() }

@@ -276,7 +276,8 @@ impl Harness {
                 *big = big.wrapping_add(1);
             }
         }
-        let aligned = self.world.query::<&Big>().all(|b| (b as *const Big as usize) % 64 == 0);
+        let aligned =
+            self.world.query::<&Big>().all(|b| (b as *const Big as usize).is_multiple_of(64));
         assert!(aligned);
     }
 }

@@ -243,7 +243,7 @@ fn twelve_element_tuples() {
         .query::<(&u8, &u16, &u32, &u64, &i8, &i16, &i32, &i64, &f32, &f64, &char, &bool)>()
         .next()
         .unwrap();
-    assert_eq!(*item.11, true);
+    assert!(*item.11);
     assert_eq!(*item.0, 1);
     let removed = world.remove::<(u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, char, bool)>(e);
     assert_eq!(removed, Ok((1, 2, 3, 4, 5, 6, 7, 8, 9.0, 10.0, 'c', true)));

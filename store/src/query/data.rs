@@ -388,7 +388,7 @@ impl<T: Component> QueryData for &mut T {
     fn reborrow<'a>(columns: &'a mut WriteColumns<'_, T>) -> WriteColumns<'a, T> {
         match columns {
             WriteColumns::Dense { rest, consumed } => {
-                WriteColumns::Dense { rest: &mut **rest, consumed: *consumed }
+                WriteColumns::Dense { rest, consumed: *consumed }
             }
             WriteColumns::Sparse { items, set } => WriteColumns::Sparse {
                 items: items.iter_mut().map(|v| v.as_deref_mut()).collect(),
@@ -509,7 +509,7 @@ impl QueryData for Entity {
     ) -> Result<(), QueryError> {
         Ok(())
     }
-    fn reborrow<'a>(_: &'a mut ()) {}
+    fn reborrow(_: &mut ()) {}
     #[inline]
     fn fetch_table<'w>(_: &(), _: &mut (), table: &'w Table, _: u32) -> slice::Iter<'w, Entity> {
         table.entities.iter()
@@ -537,7 +537,7 @@ impl QueryData for Entity {
 }
 
 impl ReadOnlyQuery for Entity {
-    fn copy_columns<'a>(_: &'a ()) {}
+    fn copy_columns(_: &()) {}
 }
 
 impl<Q: QueryData> QueryData for Option<Q> {
