@@ -28,6 +28,7 @@ pub mod canvas;
 pub mod chart;
 pub mod cli;
 pub mod color;
+pub mod ecosystem;
 pub mod gif_writer;
 pub mod png_writer;
 pub mod progress;
