@@ -686,6 +686,7 @@ mod tests {
     fn a_fox_next_to_a_rabbit_eats_it_once() {
         let mut world = setup(&Config::new(1, 1));
         world.clear();
+        world.resource_mut::<Nature>().unwrap().fox.catch = 1.0;
         let at = Position(Vec2::new(10.0, 10.0));
         let animal = Animal { energy: 10.0, age: 0, heading: 0.0 };
         let rabbit = world.spawn((at, Rabbit(animal)));
