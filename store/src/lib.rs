@@ -6,6 +6,50 @@
 //! declare what they read and write, and the schedule hands each one its own borrowed tokens,
 //! so systems whose tokens do not conflict run in parallel on rayon without a data race being
 //! expressible in safe code.
+//!
+//! # The world in two halves
+//!
+//! A [`World`] is a [`Storage`] and a set of [`Tokens`]:
+//!
+//! - the `Storage` holds the entities, the archetype [`Table`]s, one column arena per
+//!   component type (a `QArena` from `cellar_tokens::arena`, owned by that type's token),
+//!   the sparse sets, one cell per resource, and the change tick (an `AtomicCell<u32>`). It is
+//!   `Sync`, and while systems run it is only ever shared;
+//! - the `Tokens` are one `QCellOwner` per component type and per resource type, indexed by
+//!   a dense [`TokenId`]. `&token` reads every column of its type, `&mut token` writes them.
+//!
+//! [`World::split`] hands out `(&Storage, &mut Tokens)`, and [`Tokens::iter_mut`] splits the
+//! tokens into disjoint `&mut QCellOwner`s in safe code. That is all a scheduler needs:
+//!
+//! ```
+//! use cellar_store::{ExclusiveTokens, QueryAccess, QueryState, World};
+//!
+//! struct Position(f32);
+//! struct Velocity(f32);
+//!
+//! let mut world = World::new();
+//! world.spawn((Position(0.0), Velocity(1.0)));
+//!
+//! // What a query borrows, as data, before it runs (aliasing is an error here).
+//! let access = QueryAccess::of::<(&mut Position, &Velocity), ()>().unwrap();
+//! assert_eq!(access.writes().count(), 1);
+//!
+//! // A query run over shared storage and explicitly lent tokens.
+//! let mut movement = QueryState::<(&mut Position, &Velocity)>::new(&mut world);
+//! let (storage, tokens) = world.split();
+//! let mut lent = ExclusiveTokens::new(tokens); // or the schedule's own `TokenSource`
+//! for (p, v) in movement.query(storage, &mut lent).unwrap().iter_mut() {
+//!     p.0 += v.0;
+//! }
+//! ```
+//!
+//! A [`TokenSource`] gives each token exclusively at most once, so whatever a scheduler asks,
+//! it cannot build two queries that alias. Queries check each token against the arena's owner
+//! once per run; after that the hot loop walks typed slices of the matched tables (cached in
+//! the [`QueryState`]) with no flag, hash or bounds check per entity.
+//!
+//! The only `unsafe` code is the type-erased column (`column.rs`): values move in and out
+//! through bevy_ptr's `OwningPtr`, and typed slices come out after a `TypeId` check.
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 

@@ -218,10 +218,15 @@ impl World {
     // ----------------------------------------------------------------------------------
     // Bundles and structural changes
 
+    #[inline]
     fn init_bundle<B: Bundle>(&mut self) {
-        if self.storage.bundles.contains_key(&TypeId::of::<B>()) {
-            return;
+        if !self.storage.bundles.contains_key(&TypeId::of::<B>()) {
+            self.add_bundle::<B>();
         }
+    }
+
+    #[cold]
+    fn add_bundle<B: Bundle>(&mut self) {
         let types = BundleTypes::of::<B>();
         for (i, id) in types.ids.iter().enumerate() {
             if types.ids[..i].contains(id) {
