@@ -455,7 +455,7 @@ fn change_filters_see_what_changed_since_the_systems_last_run() {
     // Bumps every level on even frames only.
     schedule.add_system(
         (|mut levels: Query<&mut Level>, mut frame: ResMut<Shared>| {
-            if frame.0 % 2 == 0 {
+            if frame.0.is_multiple_of(2) {
                 for level in levels.iter_mut() {
                     level.0 += 1;
                 }
