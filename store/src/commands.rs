@@ -15,7 +15,9 @@ use std::fmt;
 use crate::{Bundle, Entity, World};
 
 /// An entity that a [`Commands`] buffer will spawn: usable as the target of later commands of
-/// the same buffer, resolved to an [`Entity`] when the buffer applies.
+/// the same buffer, resolved to an [`Entity`] when the buffer applies. It cannot outlive the
+/// run that made it; use it only with the `Commands` that returned it (in another buffer it
+/// names that buffer's spawn of the same number, or nothing, which is skipped and reported).
 ///
 /// # Examples
 ///

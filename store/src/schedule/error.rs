@@ -34,11 +34,6 @@ pub enum ScheduleError {
         /// Which token, and how each parameter borrows it.
         conflict: AccessConflict,
     },
-    /// An exclusive system (one taking `&mut World`) also asked for other parameters.
-    ExclusiveWithParams {
-        /// The system's name.
-        system: String,
-    },
     /// The declared `before`/`after` constraints (between systems or sets) form a cycle.
     Cycle {
         /// The systems on the cycle, each one ordered before the next, the last before the
@@ -69,11 +64,6 @@ impl fmt::Display for ScheduleError {
             ScheduleError::ConflictingParams { system, conflict } => {
                 write!(f, "system `{system}` has parameters that alias: {conflict}")
             }
-            ScheduleError::ExclusiveWithParams { system } => write!(
-                f,
-                "system `{system}` takes `&mut World` and other parameters; an exclusive \
-                 system takes the world alone"
-            ),
             ScheduleError::Cycle { systems } => {
                 write!(f, "the ordering constraints form a cycle: ")?;
                 for s in systems {
