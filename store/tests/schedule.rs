@@ -508,3 +508,16 @@ fn a_schedule_moved_to_another_world_starts_afresh() {
     assert_eq!(first.resource::<Shared>().unwrap().0, 2);
     assert_eq!(second.resource::<Shared>().unwrap().0, 11);
 }
+
+#[test]
+fn auto_traits_are_what_the_docs_say() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    // A schedule moves into a rayon pool with `run_in`; systems are `Send`, not `Sync`.
+    send::<Schedule>();
+    send::<cellar_store::commands::CommandQueue>();
+    send::<Events<u32>>();
+    sync::<Events<u32>>();
+    send::<SystemStats>();
+    sync::<SystemStats>();
+}
