@@ -182,38 +182,45 @@ impl Tokens {
     }
 }
 
-/// Per-row change ticks of one component in one table (or sparse set), beside the values.
+/// The change ticks of one row of one component.
 ///
 /// # Invariants
 ///
-/// `added.len() == changed.len()`, one entry per row. Each entry holds the world tick at
-/// which the row's value was added, or last handed out mutably.
+/// `added` holds the world tick at which the row's value was added; `changed` the tick at
+/// which it was added or last handed out mutably. Both only ever hold ticks the world has
+/// handed out.
+#[derive(Debug)]
+pub(crate) struct RowTicks {
+    pub(crate) added: AtomicCell<u32>,
+    pub(crate) changed: AtomicCell<u32>,
+}
+
+/// Per-row change ticks of one component in one table (or sparse set), beside the values:
+/// one entry per row.
 #[derive(Debug, Default)]
 pub(crate) struct Ticks {
-    pub(crate) added: Vec<AtomicCell<u32>>,
-    pub(crate) changed: Vec<AtomicCell<u32>>,
+    pub(crate) rows: Vec<RowTicks>,
 }
 
 impl Ticks {
     #[inline]
     pub(crate) fn push(&mut self, added: u32, changed: u32) {
-        self.added.push(AtomicCell::new(added));
-        self.changed.push(AtomicCell::new(changed));
+        self.rows
+            .push(RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) });
     }
 
     #[inline]
     pub(crate) fn swap_remove(&mut self, row: usize) -> (u32, u32) {
-        (self.added.swap_remove(row).load(), self.changed.swap_remove(row).load())
+        let ticks = self.rows.swap_remove(row);
+        (ticks.added.load(), ticks.changed.load())
     }
 
     pub(crate) fn reserve(&mut self, n: usize) {
-        self.added.reserve(n);
-        self.changed.reserve(n);
+        self.rows.reserve(n);
     }
 
     pub(crate) fn clear(&mut self) {
-        self.added.clear();
-        self.changed.clear();
+        self.rows.clear();
     }
 }
 
@@ -290,7 +297,7 @@ impl ComponentStore {
         let set = self.sparse.as_mut().expect("a sparse component has a sparse set");
         let column = &mut self.columns.values_mut()[0];
         if let Some(row) = set.row(e) {
-            set.ticks.changed[row].store(tick);
+            set.ticks.rows[row].changed.store(tick);
             return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
         }
         let i = e.index() as usize;

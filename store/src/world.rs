@@ -392,7 +392,7 @@ impl World {
             let Some(i) = table.index_of(id) else { continue };
             match target {
                 Target::Push(_) => table.ticks[i].push(tick, tick),
-                Target::Replace(_) => table.ticks[i].changed[row].store(tick),
+                Target::Replace(_) => table.ticks[i].rows[row].changed.store(tick),
                 Target::Sparse => {}
             }
         }
@@ -625,12 +625,12 @@ impl World {
             None => {
                 let table = &storage.tables[loc.table as usize];
                 let i = table.index_of(id).ok_or(missing)?;
-                table.ticks[i].changed[loc.row as usize].store(tick);
+                table.ticks[i].rows[loc.row as usize].changed.store(tick);
                 (table.positions[i] as usize, loc.row as usize)
             }
             Some(set) => {
                 let row = set.row(entity).ok_or(missing)?;
-                set.ticks.changed[row].store(tick);
+                set.ticks.rows[row].changed.store(tick);
                 (0, row)
             }
         };

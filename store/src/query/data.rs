@@ -9,7 +9,7 @@ use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
 use crate::primitives::AtomicCell;
-use crate::storage::{SparseSet, Storage, Table};
+use crate::storage::{RowTicks, SparseSet, Storage, Table};
 use crate::world::World;
 
 /// A type that a query yields per entity: `&T`, `&mut T`, `Option<Q>`, [`Entity`], and
@@ -329,7 +329,7 @@ fn take_column<'w>(
 #[derive(Debug)]
 pub struct WriteFetch<'w, T> {
     values: slice::IterMut<'w, T>,
-    changed: slice::Iter<'w, AtomicCell<u32>>,
+    changed: slice::Iter<'w, RowTicks>,
     tick: u32,
     #[allow(clippy::type_complexity)]
     sparse: Option<std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>>,
@@ -409,7 +409,7 @@ impl<T: Component> QueryData for &mut T {
                     let column = take_column(rest, consumed, table.positions[i] as usize);
                     WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
-                        changed: table.ticks[i].changed.iter(),
+                        changed: table.ticks[i].rows.iter(),
                         tick,
                         sparse: None,
                     }
@@ -423,7 +423,7 @@ impl<T: Component> QueryData for &mut T {
                     .iter()
                     .map(|&e| {
                         let row = set.row(e)?;
-                        Some((items.get_mut(row)?.take()?, &set.ticks.changed[row]))
+                        Some((items.get_mut(row)?.take()?, &set.ticks.rows[row].changed))
                     })
                     .collect();
                 WriteFetch { tick, sparse: Some(rows.into_iter()), ..WriteFetch::default() }
@@ -435,8 +435,8 @@ impl<T: Component> QueryData for &mut T {
         match &mut fetch.sparse {
             None => {
                 let value = fetch.values.next()?;
-                if let Some(changed) = fetch.changed.next() {
-                    changed.store(fetch.tick);
+                if let Some(ticks) = fetch.changed.next() {
+                    ticks.changed.store(fetch.tick);
                 }
                 Some(value)
             }
@@ -454,7 +454,7 @@ impl<T: Component> QueryData for &mut T {
     #[inline(always)]
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         let value = fetch.values.next()?;
-        fetch.changed.next()?.store(fetch.tick);
+        fetch.changed.next()?.changed.store(fetch.tick);
         Some(value)
     }
     #[inline(always)]

@@ -7,8 +7,7 @@ use super::access::QueryAccess;
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
-use crate::primitives::AtomicCell;
-use crate::storage::{SparseSet, Storage, Table};
+use crate::storage::{RowTicks, SparseSet, Storage, Table};
 use crate::world::World;
 
 /// A condition on rows: [`With`], [`Without`], [`Added`], [`Changed`], and tuples of up to
@@ -280,36 +279,41 @@ pub struct TickFetch<'w> {
 
 #[derive(Debug)]
 enum TickInner<'w> {
-    Dense(slice::Iter<'w, AtomicCell<u32>>),
+    Dense { ticks: slice::Iter<'w, RowTicks>, added: bool },
     Sparse { entities: slice::Iter<'w, Entity>, set: &'w SparseSet, added: bool },
 }
 
 impl Default for TickInner<'_> {
     fn default() -> Self {
-        TickInner::Dense(Default::default())
+        TickInner::Dense { ticks: Default::default(), added: false }
     }
 }
 
 impl TickFetch<'_> {
     #[inline(always)]
     fn next(&mut self) -> bool {
-        let tick = match &mut self.inner {
-            TickInner::Dense(ticks) => ticks.next(),
-            TickInner::Sparse { entities, set, added } => entities.next().and_then(|e| {
-                let row = set.row(*e)?;
-                Some(if *added { &set.ticks.added[row] } else { &set.ticks.changed[row] })
-            }),
+        let (ticks, added) = match &mut self.inner {
+            TickInner::Dense { ticks, added } => (ticks.next(), *added),
+            TickInner::Sparse { entities, set, added } => {
+                (entities.next().and_then(|e| set.ticks.rows.get(set.row(*e)?)), *added)
+            }
         };
-        tick.is_some_and(|t| is_newer(t.load(), self.last_run, self.this_run))
+        ticks.is_some_and(|t| {
+            let tick = if added { t.added.load() } else { t.changed.load() };
+            is_newer(tick, self.last_run, self.this_run)
+        })
     }
 
     fn split(self, at: usize) -> (Self, Self) {
         let (last_run, this_run) = (self.last_run, self.this_run);
         let (a, b) = match self.inner {
-            TickInner::Dense(ticks) => {
+            TickInner::Dense { ticks, added } => {
                 let s = ticks.as_slice();
                 let (a, b) = s.split_at(at.min(s.len()));
-                (TickInner::Dense(a.iter()), TickInner::Dense(b.iter()))
+                (
+                    TickInner::Dense { ticks: a.iter(), added },
+                    TickInner::Dense { ticks: b.iter(), added },
+                )
             }
             TickInner::Sparse { entities, set, added } => {
                 let s = entities.as_slice();
@@ -337,7 +341,7 @@ fn tick_fetch<'w>(
         None => match table.index_of(state.id) {
             Some(i) => {
                 let ticks = &table.ticks[i];
-                TickInner::Dense(if added { ticks.added.iter() } else { ticks.changed.iter() })
+                TickInner::Dense { ticks: ticks.rows.iter(), added }
             }
             None => TickInner::default(),
         },
