@@ -102,7 +102,7 @@ impl Rng {
     /// assert!(rng.below(10) < 10);
     /// ```
     pub fn below(&mut self, n: u32) -> u32 {
-        ((self.next_u64() >> 32) * u64::from(n) >> 32) as u32
+        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
     }
 
     /// `true` with probability `p`.

@@ -75,7 +75,8 @@ fn boids_draw_the_flock_and_do_not_depend_on_threads() {
     assert_eq!(frames, three.gif_frames);
     let (w, h, pixels) = decode_png(png_path);
     assert_eq!(w, boids::PNG_WIDTH);
-    assert_eq!(h, (boids::PNG_WIDTH as f32 * u32::from(h) as f32 / w as f32) as u32);
+    let world = boids::Rules::for_flock(150).world;
+    assert_eq!(h, (world.y * boids::PNG_WIDTH as f32 / world.x).round() as u32);
     assert!(colours(&pixels) > 3, "boids drawn in several headings' colours");
 }
 
