@@ -14,8 +14,8 @@ use crate::color::Rgba;
 /// use cellar_demos::color::Rgba;
 ///
 /// let mut canvas = Canvas::new(40, 30, Rgba::BLACK);
-/// canvas.disc(20.0, 15.0, 5.0, Rgba::WHITE);
 /// canvas.line(0.0, 0.0, 39.0, 29.0, Rgba::RED);
+/// canvas.disc(20.0, 15.0, 5.0, Rgba::WHITE);
 /// assert_eq!(canvas.pixel(20, 15), Some(Rgba::WHITE));
 /// assert_eq!(canvas.pixel(39, 0), Some(Rgba::BLACK));
 /// assert_eq!(canvas.pixel(40, 0), None);

@@ -506,8 +506,8 @@ pub fn schedule() -> Schedule {
 }
 // ANCHOR_END: systems
 
-/// A world with `config.entities` entities: three fifths grass, the rest rabbits and foxes
-/// (four to one), at random places, with the [`Nature`], [`Clock`] and index resources.
+/// A world with `config.entities` entities: one in eight a rabbit, one in a hundred a fox,
+/// the rest grass, at random places, with the [`Nature`], [`Clock`] and index resources.
 ///
 /// ```
 /// let world = cellar_demos::ecosystem::setup(&cellar_demos::cli::Config::new(100, 1));
@@ -548,7 +548,7 @@ pub fn setup(config: &Config) -> World {
 ///
 /// ```
 /// let world = cellar_demos::ecosystem::setup(&cellar_demos::cli::Config::new(100, 1));
-/// assert_eq!(cellar_demos::ecosystem::census(&world), [60, 36, 4]);
+/// assert_eq!(cellar_demos::ecosystem::census(&world), [87, 12, 1]);
 /// ```
 pub fn census(world: &World) -> [usize; 3] {
     [
