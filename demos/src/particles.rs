@@ -439,6 +439,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_system_runs_alone_and_parallel_inside() {
+        let mut schedule = schedule();
+        schedule.build().unwrap();
+        let sizes: Vec<usize> = schedule.batches().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, 1, 1, 1]);
+    }
+
+    #[test]
     fn particles_fall_toward_a_well() {
         let mut world = setup(&Config::new(1, 1));
         let e = world.query::<Entity>().next().unwrap();
