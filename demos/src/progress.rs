@@ -42,7 +42,7 @@ impl Progress {
             },
         );
         let style = ProgressStyle::with_template(
-            "{prefix:>10} [{bar:40.cyan/blue}] {pos}/{len} frames  {per_sec}  {msg}",
+            "{prefix:>10} [{bar:30.cyan/blue}] {pos}/{len} frames {elapsed:>3} {wide_msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
