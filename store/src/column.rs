@@ -408,6 +408,15 @@ mod tests {
     }
 
     #[test]
+    fn auto_traits_are_what_the_docs_say() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Column>();
+        send_sync::<crate::Storage>();
+        send_sync::<crate::World>();
+        send_sync::<crate::Tokens>();
+    }
+
+    #[test]
     #[should_panic(expected = "used as")]
     fn wrong_type_panics() {
         column::<u8>().push(1u16);
