@@ -238,7 +238,8 @@ pub struct Table {
     /// For each component, the rows' change ticks.
     pub(crate) ticks: Box<[Ticks]>,
     pub(crate) entities: Vec<Entity>,
-    pub(crate) insert_edges: IdMap<TypeId, crate::bundle::Edge>,
+    /// By bundle type: the index in `Storage::edges` of the move made by inserting it.
+    pub(crate) insert_edges: IdMap<TypeId, u32>,
     pub(crate) remove_edges: IdMap<TypeId, u32>,
 }
 
@@ -378,6 +379,8 @@ pub struct Storage {
     pub(crate) component_ids: IdMap<TypeId, ComponentId>,
     pub(crate) resources: IdMap<TypeId, ResourceSlot>,
     pub(crate) bundles: IdMap<TypeId, BundleInfo>,
+    /// The cached insert moves between tables (see `Table::insert_edges`).
+    pub(crate) edges: Vec<crate::bundle::Edge>,
     /// The world's change tick: rows written carry it; each query run takes a new one.
     pub(crate) tick: AtomicCell<u32>,
 }
@@ -392,6 +395,7 @@ impl Storage {
             component_ids: IdMap::default(),
             resources: IdMap::default(),
             bundles: IdMap::default(),
+            edges: Vec::new(),
             tick: AtomicCell::new(1),
         };
         storage.table_for(SmallVec::new());

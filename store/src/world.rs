@@ -369,14 +369,13 @@ impl World {
         let loc = self.storage.entities.get(entity).ok_or(EntityError::NoSuchEntity(entity))?;
         self.init_bundle::<B>();
         let edge = self.insert_edge::<B>(loc.table);
+        let to = self.storage.edges[edge].table;
         let tick = self.storage.tick.load();
-        let row = if edge.table == loc.table {
-            loc.row as usize
-        } else {
-            self.storage.move_row(entity, loc, edge.table)
-        };
-        let Storage { tables, components, bundles, .. } = &mut self.storage;
+        let row =
+            if to == loc.table { loc.row as usize } else { self.storage.move_row(entity, loc, to) };
+        let Storage { tables, components, bundles, edges, .. } = &mut self.storage;
         let info = &bundles[&TypeId::of::<B>()];
+        let edge = &edges[edge];
         let mut writer = BundleWriter {
             components,
             ids: &info.ids,
@@ -399,10 +398,11 @@ impl World {
         Ok(())
     }
 
-    fn insert_edge<B: Bundle>(&mut self, from: u32) -> Edge {
+    /// The index in `Storage::edges` of the move made by inserting `B` into table `from`.
+    fn insert_edge<B: Bundle>(&mut self, from: u32) -> usize {
         let key = TypeId::of::<B>();
-        if let Some(edge) = self.storage.tables[from as usize].insert_edges.get(&key) {
-            return edge.clone();
+        if let Some(&edge) = self.storage.tables[from as usize].insert_edges.get(&key) {
+            return edge as usize;
         }
         let info = &self.storage.bundles[&key];
         let ids = info.ids.clone();
@@ -424,9 +424,10 @@ impl World {
                 Some(i) => Target::Push(new.positions[i]),
             })
             .collect();
-        let edge = Edge { table: to, targets };
-        self.storage.tables[from as usize].insert_edges.insert(key, edge.clone());
-        edge
+        let index = self.storage.edges.len();
+        self.storage.edges.push(Edge { table: to, targets });
+        self.storage.tables[from as usize].insert_edges.insert(key, index as u32);
+        index
     }
 
     /// Removes the components of bundle `B` from `entity` and returns them.
