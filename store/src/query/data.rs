@@ -84,7 +84,11 @@ pub trait QueryData {
     /// Whether the cursor needs no per-row lookups (no sparse component in this table's
     /// cursor): then the query loop calls [`fetch_dense`](QueryData::fetch_dense).
     fn is_dense(fetch: &Self::Fetch<'_>) -> bool;
-    /// The next row's item, for a cursor that [`is_dense`](QueryData::is_dense).
+    /// Marks every remaining row of a dense cursor as handed out (change ticks), once,
+    /// before a loop of [`fetch_dense`](QueryData::fetch_dense) over all of them.
+    fn mark_dense(fetch: &Self::Fetch<'_>);
+    /// The next row's item, for a cursor that [`is_dense`](QueryData::is_dense), after
+    /// [`mark_dense`](QueryData::mark_dense).
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
@@ -256,6 +260,8 @@ impl<T: Component> QueryData for &T {
     fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
         fetch.sparse.is_none()
     }
+    #[inline(always)]
+    fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         fetch.values.next()
@@ -452,10 +458,14 @@ impl<T: Component> QueryData for &mut T {
         fetch.sparse.is_none()
     }
     #[inline(always)]
+    fn mark_dense(fetch: &Self::Fetch<'_>) {
+        for ticks in fetch.changed.as_slice() {
+            ticks.changed.store(fetch.tick);
+        }
+    }
+    #[inline(always)]
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        let value = fetch.values.next()?;
-        fetch.changed.next()?.changed.store(fetch.tick);
-        Some(value)
+        fetch.values.next()
     }
     #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
@@ -523,6 +533,8 @@ impl QueryData for Entity {
         true
     }
     #[inline(always)]
+    fn mark_dense(_: &Self::Fetch<'_>) {}
+    #[inline(always)]
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         fetch.next().copied()
     }
@@ -589,6 +601,12 @@ impl<Q: QueryData> QueryData for Option<Q> {
     #[inline(always)]
     fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
         fetch.as_ref().is_none_or(Q::is_dense)
+    }
+    #[inline(always)]
+    fn mark_dense(fetch: &Self::Fetch<'_>) {
+        if let Some(f) = fetch {
+            Q::mark_dense(f)
+        }
     }
     #[inline(always)]
     fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -677,6 +695,11 @@ macro_rules! tuple_query {
             fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
                 let ($($c,)*) = fetch;
                 true $(&& $name::is_dense($c))*
+            }
+            #[inline(always)]
+            fn mark_dense(fetch: &Self::Fetch<'_>) {
+                let ($($c,)*) = fetch;
+                $($name::mark_dense($c);)*
             }
             #[inline(always)]
             fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {

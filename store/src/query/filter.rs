@@ -250,7 +250,9 @@ pub struct Added<T>(PhantomData<fn() -> T>);
 ///
 /// Handing out `&mut T` counts as a change whether or not the value is written, as in
 /// bevy's change detection without its `Mut<T>` wrapper; a query does not see its own
-/// changes on its next run.
+/// changes on its next run. Loops that visit every row of a table (`for_each`, `fold`,
+/// `par_iter`) mark the table's rows in one pass before visiting them, so a loop that panics
+/// part-way may leave later rows of that table marked as well.
 ///
 /// # Examples
 ///

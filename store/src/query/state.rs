@@ -811,6 +811,8 @@ fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
     g: &mut impl FnMut(B, Q::Item<'w>) -> B,
 ) -> B {
     if Q::is_dense(fetch) && F::passes_all(filter) {
+        // Every row of the cursor is handed out below: mark them changed in one pass.
+        Q::mark_dense(fetch);
         for _ in 0..rows {
             match Q::fetch_dense(fetch) {
                 Some(item) => acc = g(acc, item),
