@@ -4,9 +4,56 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash};
+
+use smallvec::SmallVec;
 
 use crate::primitives::RwLock;
+use crate::storage::IdHasher;
+
+/// The entries whose keys share one full 64-bit hash (almost always exactly one).
+type Bucket<K, V> = SmallVec<[(K, V); 1]>;
+
+/// One shard: buckets keyed by the key's full hash, so each operation hashes its key once
+/// (the shard's table reuses that hash instead of hashing the key again).
+struct Shard<K, V> {
+    buckets: HashMap<u64, Bucket<K, V>, BuildHasherDefault<IdHasher>>,
+    len: usize,
+}
+
+impl<K: Eq, V> Shard<K, V> {
+    fn new() -> Self {
+        Shard { buckets: HashMap::default(), len: 0 }
+    }
+
+    fn find<Q: Eq + ?Sized>(&self, hash: u64, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.buckets.get(&hash)?.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+
+    fn find_mut<Q: Eq + ?Sized>(&mut self, hash: u64, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.buckets.get_mut(&hash)?.iter_mut().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+
+    /// The value for `key`, inserted with `default` if absent.
+    fn entry(&mut self, hash: u64, key: K, default: impl FnOnce() -> V) -> &mut V {
+        let bucket = self.buckets.entry(hash).or_default();
+        let i = match bucket.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                bucket.push((key, default()));
+                self.len += 1;
+                bucket.len() - 1
+            }
+        };
+        &mut bucket[i].1
+    }
+}
 
 /// A hash map that many threads read and write at once: the keys are spread over N shards
 /// (a power of two) by hash, and each shard is a `HashMap` behind its own
@@ -42,7 +89,7 @@ use crate::primitives::RwLock;
 /// assert_eq!(grid.with(&(3, 4), |ids| ids.len()), Some(10));
 /// ```
 pub struct ShardedMap<K, V, S = RandomState> {
-    shards: Box<[RwLock<HashMap<K, V, S>>]>,
+    shards: Box<[RwLock<Shard<K, V>>]>,
     hasher: S,
     /// `shards.len() - 1`; the length is a power of two.
     mask: usize,
@@ -103,7 +150,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// ```
     pub fn with_shards_and_hasher(shards: usize, hasher: S) -> Self {
         let n = shards.max(1).next_power_of_two();
-        let shards = (0..n).map(|_| RwLock::new(HashMap::with_hasher(hasher.clone()))).collect();
+        let shards = (0..n).map(|_| RwLock::new(Shard::new())).collect();
         ShardedMap { shards, hasher, mask: n - 1 }
     }
 
@@ -117,12 +164,13 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         self.shards.len()
     }
 
+    /// The key's hash and its shard.
     #[inline]
-    fn shard<Q: Hash + ?Sized>(&self, key: &Q) -> &RwLock<HashMap<K, V, S>> {
-        // The middle bits: the shard's own table uses the low bits for its buckets and the
-        // top seven for its tags, so those stay independent of the shard choice.
+    fn shard<Q: Hash + ?Sized>(&self, key: &Q) -> (u64, &RwLock<Shard<K, V>>) {
+        // The middle bits choose the shard: the shard's own table uses the low bits for its
+        // buckets and the top seven for its tags, so those stay independent of the choice.
         let hash = self.hasher.hash_one(key);
-        &self.shards[(hash >> 29) as usize & self.mask]
+        (hash, &self.shards[(hash >> 29) as usize & self.mask])
     }
 
     /// Inserts `value` under `key`, returning the value it replaces.
@@ -133,7 +181,11 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// assert_eq!(map.insert("a", 2), Some(1));
     /// ```
     pub fn insert(&self, key: K, value: V) -> Option<V> {
-        self.shard(&key).write().insert(key, value)
+        let (hash, shard) = self.shard(&key);
+        let mut shard = shard.write();
+        let mut value = Some(value);
+        let slot = shard.entry(hash, key, || value.take().expect("taken once"));
+        value.map(|v| std::mem::replace(slot, v))
     }
 
     /// Removes `key`, returning its value.
@@ -149,7 +201,16 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.shard(key).write().remove(key)
+        let (hash, shard) = self.shard(key);
+        let mut shard = shard.write();
+        let bucket = shard.buckets.get_mut(&hash)?;
+        let i = bucket.iter().position(|(k, _)| k.borrow() == key)?;
+        let (_, value) = bucket.swap_remove(i);
+        if bucket.is_empty() {
+            shard.buckets.remove(&hash);
+        }
+        shard.len -= 1;
+        Some(value)
     }
 
     /// A clone of `key`'s value.
@@ -165,7 +226,8 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         Q: Hash + Eq + ?Sized,
         V: Clone,
     {
-        self.shard(key).read().get(key).cloned()
+        let (hash, shard) = self.shard(key);
+        shard.read().find(hash, key).cloned()
     }
 
     /// Calls `f` with `key`'s value, under the shard's read lock.
@@ -181,7 +243,8 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.shard(key).read().get(key).map(f)
+        let (hash, shard) = self.shard(key);
+        shard.read().find(hash, key).map(f)
     }
 
     /// Calls `f` with `key`'s value, mutably, under the shard's write lock.
@@ -197,7 +260,8 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.shard(key).write().get_mut(key).map(f)
+        let (hash, shard) = self.shard(key);
+        shard.write().find_mut(hash, key).map(f)
     }
 
     /// Calls `f` with `key`'s value, inserting `default()` first if there is none: the
@@ -211,8 +275,8 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// assert_eq!(map.get_cloned("a"), Some(2));
     /// ```
     pub fn upsert<R>(&self, key: K, default: impl FnOnce() -> V, f: impl FnOnce(&mut V) -> R) -> R {
-        let mut shard = self.shard(&key).write();
-        f(shard.entry(key).or_insert_with(default))
+        let (hash, shard) = self.shard(&key);
+        f(shard.write().entry(hash, key, default))
     }
 
     /// Whether `key` is in the map.
@@ -227,7 +291,8 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.shard(key).read().contains_key(key)
+        let (hash, shard) = self.shard(key);
+        shard.read().find(hash, key).is_some()
     }
 
     /// The number of entries (shard by shard, so only exact while no one writes).
@@ -239,7 +304,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// assert_eq!(map.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.read().len()).sum()
+        self.shards.iter().map(|s| s.read().len).sum()
     }
 
     /// Whether the map is empty (shard by shard).
@@ -248,7 +313,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// assert!(cellar_store::sharded_map::ShardedMap::<u8, u8>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(|s| s.read().is_empty())
+        self.shards.iter().all(|s| s.read().len == 0)
     }
 
     /// Removes every entry, shard by shard; the shards keep their memory.
@@ -261,7 +326,9 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// ```
     pub fn clear(&self) {
         for shard in self.shards.iter() {
-            shard.write().clear();
+            let mut shard = shard.write();
+            shard.buckets.clear();
+            shard.len = 0;
         }
     }
 
@@ -277,7 +344,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// ```
     pub fn for_each(&self, mut f: impl FnMut(&K, &V)) {
         for shard in self.shards.iter() {
-            for (k, v) in shard.read().iter() {
+            for (k, v) in shard.read().buckets.values().flatten() {
                 f(k, v);
             }
         }
@@ -296,7 +363,15 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// ```
     pub fn retain(&self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         for shard in self.shards.iter() {
-            shard.write().retain(|k, v| keep(k, v));
+            let mut shard = shard.write();
+            let mut removed = 0;
+            shard.buckets.retain(|_, bucket| {
+                let before = bucket.len();
+                bucket.retain(|(k, v)| keep(k, v));
+                removed += before - bucket.len();
+                !bucket.is_empty()
+            });
+            shard.len -= removed;
         }
     }
 
@@ -310,7 +385,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     pub fn into_entries(self) -> Vec<(K, V)> {
         let mut out = Vec::new();
         for shard in self.shards.into_vec() {
-            out.extend(shard.write().drain());
+            out.extend(shard.write().buckets.drain().flat_map(|(_, bucket)| bucket));
         }
         out
     }
