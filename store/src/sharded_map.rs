@@ -4,12 +4,32 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 use smallvec::SmallVec;
 
 use crate::primitives::RwLock;
-use crate::storage::IdHasher;
+
+/// Spreads an already computed 64-bit hash over all bits (the user's hasher may leave the low
+/// or high bits weak): the shard tables index with the low bits and tag with the top ones.
+#[derive(Default, Clone, Copy)]
+struct SpreadHasher(u64);
+
+impl Hasher for SpreadHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        let n = self.0 ^ n;
+        self.0 = (n ^ (n >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// The entries whose keys share one full 64-bit hash (almost always exactly one).
 type Bucket<K, V> = SmallVec<[(K, V); 1]>;
@@ -17,7 +37,7 @@ type Bucket<K, V> = SmallVec<[(K, V); 1]>;
 /// One shard: buckets keyed by the key's full hash, so each operation hashes its key once
 /// (the shard's table reuses that hash instead of hashing the key again).
 struct Shard<K, V> {
-    buckets: HashMap<u64, Bucket<K, V>, BuildHasherDefault<IdHasher>>,
+    buckets: HashMap<u64, Bucket<K, V>, BuildHasherDefault<SpreadHasher>>,
     len: usize,
 }
 
