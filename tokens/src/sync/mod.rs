@@ -1,1 +1,11 @@
 //! Thread-safe interior mutability, written in-tree on std atomics.
+//!
+//! The four families of the crate docs' table live here: cells that never hand out
+//! references ([`AtomicCell`], [`SeqLock`], [`SpinLock`]), locks that check uniqueness at run
+//! time ([`Mutex`], [`RwLock`], [`ReentrantMutex`]) and cells written once ([`OnceCell`],
+//! [`Lazy`]). Every waiting loop goes through one bounded backoff, and every blocking wait
+//! through the one futex door in the crate's `primitive` module.
+
+#![allow(dead_code)] // Until every primitive that uses the backoff has landed.
+
+pub(crate) mod backoff;
