@@ -13,7 +13,8 @@
 //! Each bench target runs as `cargo bench -p cellar-benches --bench NAME -- --warm-up-time W
 //! --measurement-time M --nresamples 5000 --noplot` (its output on stderr) with `CRITERION_HOME` set to `<target dir>/criterion-report/NAME`,
 //! emptied first, so that a table holds the results of one run and nothing older. The tables,
-//! in Markdown, are printed and also written to `<target dir>/criterion-report/report.md`.
+//! in Markdown, are printed and also written to `<target dir>/criterion-report/report.md`, and
+//! a bar chart of cellar's ratio to the best peer, row by row, to `ratios.svg` beside it.
 //!
 //! The table of a target has one row per criterion group and parameter (`simple_iter/10000`)
 //! and one column per function id, by the bench naming convention: `cellar` or `cellar-*` for
@@ -26,6 +27,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Instant, SystemTime};
+
+mod chart;
 
 /// Bootstrap resamples for criterion's confidence intervals: the tables use only the median
 /// point estimate, which does not depend on them, and 5,000 instead of the default 100,000
@@ -194,71 +197,115 @@ fn format_time(ns: f64) -> String {
     format!("{value:.decimals$} {unit}")
 }
 
+/// One bench target's medians, arranged as rows (group and parameter) and columns (function
+/// ids): cellar variants, peers and floors, each in the order first measured.
+struct Grid {
+    rows: Vec<String>,
+    cells: BTreeMap<(String, String), f64>,
+    ours: Vec<String>,
+    peers: Vec<String>,
+    floors: Vec<String>,
+}
+
+impl Grid {
+    fn new(measurements: &[Measurement]) -> Self {
+        let mut grid = Grid {
+            rows: Vec::new(),
+            cells: BTreeMap::new(),
+            ours: Vec::new(),
+            peers: Vec::new(),
+            floors: Vec::new(),
+        };
+        for m in measurements {
+            let row = match &m.parameter {
+                Some(p) => format!("{}/{p}", m.group),
+                None => m.group.clone(),
+            };
+            if !grid.rows.contains(&row) {
+                grid.rows.push(row.clone());
+            }
+            let column = if is_cellar(&m.function) {
+                &mut grid.ours
+            } else if is_floor(&m.function) {
+                &mut grid.floors
+            } else {
+                &mut grid.peers
+            };
+            if !column.contains(&m.function) {
+                column.push(m.function.clone());
+            }
+            grid.cells.insert((row, m.function.clone()), m.median_ns);
+        }
+        grid
+    }
+
+    fn time(&self, row: &str, function: &str) -> Option<f64> {
+        self.cells.get(&(row.to_string(), function.to_string())).copied()
+    }
+
+    /// The fastest peer of `row` and its time.
+    fn best_peer(&self, row: &str) -> Option<(f64, &String)> {
+        self.peers
+            .iter()
+            .filter_map(|p| self.time(row, p).map(|t| (t, p)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
 /// The Markdown table of one bench target's measurements.
 fn table(measurements: &[Measurement]) -> String {
-    // Rows in the order measured; columns: cellar variants, peers, floors, each in the order
-    // first seen.
-    let mut rows: Vec<String> = Vec::new();
-    let mut cells: BTreeMap<(String, String), f64> = BTreeMap::new();
-    let (mut ours, mut peers, mut floors) = (Vec::new(), Vec::new(), Vec::new());
-    for m in measurements {
-        let row = match &m.parameter {
-            Some(p) => format!("{}/{p}", m.group),
-            None => m.group.clone(),
-        };
-        if !rows.contains(&row) {
-            rows.push(row.clone());
-        }
-        let column = if is_cellar(&m.function) {
-            &mut ours
-        } else if is_floor(&m.function) {
-            &mut floors
-        } else {
-            &mut peers
-        };
-        if !column.contains(&m.function) {
-            column.push(m.function.clone());
-        }
-        cells.insert((row, m.function.clone()), m.median_ns);
-    }
+    let grid = Grid::new(measurements);
+    let Grid { rows, ours, peers, floors, .. } = &grid;
     let mut header: Vec<String> = vec!["benchmark".into()];
-    header.extend(ours.iter().chain(&peers).chain(&floors).cloned());
+    header.extend(ours.iter().chain(peers).chain(floors).cloned());
     if !peers.is_empty() {
         header.push("best peer".into());
         header.extend(ours.iter().map(|c| format!("{c} / best peer")));
     }
-    for floor in &floors {
+    for floor in floors {
         header.extend(ours.iter().map(|c| format!("{c} / {floor}")));
     }
     let mut out = format!("| {} |\n", header.join(" | "));
     out += &format!("|{}\n", " --- |".repeat(header.len()));
-    for row in &rows {
-        let time = |f: &String| cells.get(&(row.clone(), f.clone())).copied();
+    for row in rows {
+        let time = |f: &String| grid.time(row, f);
         let mut line: Vec<String> = vec![row.clone()];
         line.extend(
-            ours.iter()
-                .chain(&peers)
-                .chain(&floors)
-                .map(|f| time(f).map_or("—".into(), format_time)),
+            ours.iter().chain(peers).chain(floors).map(|f| time(f).map_or("—".into(), format_time)),
         );
         let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
             _ => "—".into(),
         };
         if !peers.is_empty() {
-            let best = peers
-                .iter()
-                .filter_map(|p| time(p).map(|t| (t, p)))
-                .min_by(|a, b| a.0.total_cmp(&b.0));
+            let best = grid.best_peer(row);
             line.push(best.map_or("—".into(), |(_, p)| p.clone()));
             line.extend(ours.iter().map(|c| ratio(time(c), best.map(|b| b.0))));
         }
-        for floor in &floors {
+        for floor in floors {
             line.extend(ours.iter().map(|c| ratio(time(c), time(floor))));
         }
         out += &format!("| {} |\n", line.join(" | "));
     }
     out
+}
+
+/// One chart bar per row that has a peer: cellar's time (the plain `cellar` function, or
+/// else its first variant) over the best peer's, labelled `bench: row`.
+fn ratio_bars(bench: &str, measurements: &[Measurement]) -> Vec<chart::Bar> {
+    let grid = Grid::new(measurements);
+    let Some(ours) = grid.ours.iter().find(|f| *f == "cellar").or(grid.ours.first()) else {
+        return Vec::new();
+    };
+    grid.rows
+        .iter()
+        .filter_map(|row| {
+            let (best, _) = grid.best_peer(row)?;
+            let time = grid.time(row, ours)?;
+            (best > 0.0)
+                .then(|| chart::Bar { label: format!("{bench}: {row}"), ratio: time / best })
+        })
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -281,6 +328,7 @@ fn main() -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut failed = Vec::new();
     let mut report = String::new();
+    let mut bars = Vec::new();
     for bench in &benches {
         let home = report_dir.join(bench);
         let started = Instant::now();
@@ -312,6 +360,7 @@ fn main() -> ExitCode {
             report += "(no results)\n\n";
         } else {
             report += &table(&measurements);
+            bars.extend(ratio_bars(bench, &measurements));
             report += "\n";
         }
     }
@@ -330,6 +379,11 @@ fn main() -> ExitCode {
     println!("\n{report}");
     if fs::create_dir_all(&report_dir).is_ok() {
         let _ = fs::write(report_dir.join("report.md"), &report);
+        let chart = chart::svg(
+            "cellar's median time / the best peer's (log scale; left of 1x: faster)",
+            &bars,
+        );
+        let _ = fs::write(report_dir.join("ratios.svg"), chart);
     }
     if failed.is_empty() {
         ExitCode::SUCCESS
