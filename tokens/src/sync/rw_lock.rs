@@ -28,6 +28,11 @@ use crate::primitive::{
 };
 use crate::sync::backoff::Backoff;
 
+/// Whether waiters spin before they sleep. Not under loom: there spinning is only a string
+/// of yields that hides schedules (the spinner never gets past its loop before the others
+/// move), while the futex path, which correctness rests on, is what needs checking.
+const SPIN: bool = !cfg!(loom);
+
 /// One reader, in the count bits.
 const READ_LOCKED: u32 = 1;
 /// The count bits: the number of readers, or `WRITE_LOCKED`.
@@ -191,7 +196,7 @@ impl RawRwLock {
         loop {
             // Relaxed: a hint for when to try; taking the lock acquires.
             let state = self.state.load(Relaxed);
-            if stop(state) || backoff.is_spinning_done() {
+            if stop(state) || !SPIN || backoff.is_spinning_done() {
                 return state;
             }
             backoff.spin();
@@ -263,16 +268,17 @@ impl RawRwLock {
                 }
             }
             if !queued {
-                // Relaxed: published to unlockers by the SeqCst fences below and in
-                // `wake_writer_or_readers`.
+                // Relaxed: published to unlockers by the Release flag below, or by the SeqCst
+                // fences here and in `wake_writer_or_readers`.
                 self.writers_queued.fetch_add(1, Relaxed);
                 queued = true;
             }
             // Raise the flag: from now on no new reader enters.
-            // Relaxed: the flag orders nothing by itself; see the fence below.
+            // Release: publishes our count in `writers_queued` to the unlocker that sees the
+            // flag (its SeqCst fence acquires), so it wakes us instead of the readers.
             if !has_writers_waiting(state) {
                 if let Err(now) =
-                    self.state.compare_exchange(state, state | WRITERS_WAITING, Relaxed, Relaxed)
+                    self.state.compare_exchange(state, state | WRITERS_WAITING, Release, Relaxed)
                 {
                     state = now;
                     continue;
@@ -340,7 +346,8 @@ impl RawRwLock {
                 return;
             }
             if has_writers_waiting(state) {
-                // SeqCst fence: pairs with the one in `write_contended` (see there).
+                // SeqCst fence: acquires the flag setter's `writers_queued` count (its CAS
+                // released it), and pairs with the fence in `write_contended` (see there).
                 fence(SeqCst);
                 // Relaxed: ordered by the fence.
                 if self.writers_queued.load(Relaxed) != 0 {
