@@ -449,7 +449,6 @@ mod tests {
         assert_sync::<MutexGuard<'static, u32>>();
     }
 
-
     static STATIC: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
     #[test]

@@ -121,8 +121,7 @@ impl RawRwLock {
         let mut state = self.state.load(Relaxed);
         while is_read_lockable(state) {
             // Acquire: pairs with the Release of the last write unlock (or downgrade).
-            match self.state.compare_exchange_weak(state, state + READ_LOCKED, Acquire, Relaxed)
-            {
+            match self.state.compare_exchange_weak(state, state + READ_LOCKED, Acquire, Relaxed) {
                 Ok(_) => return true,
                 Err(now) => state = now,
             }
@@ -151,12 +150,8 @@ impl RawRwLock {
         loop {
             if is_read_lockable(state) {
                 // Acquire: as in `read`.
-                match self.state.compare_exchange_weak(
-                    state,
-                    state + READ_LOCKED,
-                    Acquire,
-                    Relaxed,
-                ) {
+                match self.state.compare_exchange_weak(state, state + READ_LOCKED, Acquire, Relaxed)
+                {
                     Ok(_) => return,
                     Err(now) => {
                         state = now;
@@ -167,13 +162,12 @@ impl RawRwLock {
             assert!(state & MASK != MAX_READERS, "RwLock: too many read locks held at once");
             // Raise the flag so that the thread that lets readers in again wakes us.
             // Relaxed: the flag orders nothing; the futex compare re-checks the word.
-            if !has_readers_waiting(state) {
-                if let Err(now) =
+            if !has_readers_waiting(state)
+                && let Err(now) =
                     self.state.compare_exchange(state, state | READERS_WAITING, Relaxed, Relaxed)
-                {
-                    state = now;
-                    continue;
-                }
+            {
+                state = now;
+                continue;
             }
             futex::wait(&self.state, state | READERS_WAITING);
             state = self.spin_read();
@@ -222,8 +216,7 @@ impl RawRwLock {
         let mut state = self.state.load(Relaxed);
         while is_unlocked(state) {
             // Acquire: pairs with the Release of the last unlock.
-            match self.state.compare_exchange_weak(state, state | WRITE_LOCKED, Acquire, Relaxed)
-            {
+            match self.state.compare_exchange_weak(state, state | WRITE_LOCKED, Acquire, Relaxed) {
                 Ok(_) => return true,
                 Err(now) => state = now,
             }
@@ -276,13 +269,12 @@ impl RawRwLock {
             // Raise the flag: from now on no new reader enters.
             // Release: publishes our count in `writers_queued` to the unlocker that sees the
             // flag (its SeqCst fence acquires), so it wakes us instead of the readers.
-            if !has_writers_waiting(state) {
-                if let Err(now) =
+            if !has_writers_waiting(state)
+                && let Err(now) =
                     self.state.compare_exchange(state, state | WRITERS_WAITING, Release, Relaxed)
-                {
-                    state = now;
-                    continue;
-                }
+            {
+                state = now;
+                continue;
             }
             // Read the wake counter before the last look at `state`. Acquire: pairs with the
             // Release bump in `wake_writer`; if the bump is seen, the unlock before it is too.
@@ -804,7 +796,7 @@ mod doctest_auto_traits {}
 mod tests {
     use super::*;
     use std::sync::Mutex as StdMutex;
-    
+
     fn assert_send<T: Send>() {}
     fn assert_sync<T: Sync>() {}
 
