@@ -45,9 +45,10 @@ use crate::primitive::{AtomicUsize, Ordering::Relaxed, UnsafeCell, thread_id};
 ///
 /// # Invariants
 ///
-/// - `owner` is 0 while nobody holds `raw`, and the owning thread's `thread_id` (a per-thread number that is never reused) while it
-///   does. Only the owner stores a non-zero id (its own, right after locking `raw`) and 0
-///   (right before unlocking it), so a thread that loads its own id is the owner.
+/// - `owner` is 0 while nobody holds `raw`, and the owning thread's id while it does (a
+///   per-thread number from the crate's `primitive::thread_id`, never reused). Only the
+///   owner stores a non-zero id (its own, right after locking `raw`) and 0 (right before
+///   unlocking it), so a thread that loads its own id is the owner.
 /// - `count` is the number of live guards of the owner; only the owner reads or writes it.
 pub struct ReentrantMutex<T: ?Sized> {
     raw: RawMutex,
