@@ -139,3 +139,39 @@ pub(crate) mod futex {
         pub(super) fn wake(_word: &AtomicU32, _count: i32) {}
     }
 }
+
+/// A number for the calling thread, unique among all threads of the process for its whole
+/// run (a counter, so not reused when a thread exits), never zero. Under loom, one per loom
+/// thread. For locks that record their owner (`ReentrantMutex`).
+#[inline]
+pub(crate) fn thread_id() -> core::num::NonZeroUsize {
+    use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    // Relaxed: only uniqueness matters, which the read-modify-write gives by itself.
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    fn next() -> usize {
+        let id = NEXT.fetch_add(1, Relaxed);
+        // Counting to usize::MAX threads takes centuries; wrapping would reuse ids.
+        assert!(id != usize::MAX, "thread id counter overflowed");
+        id
+    }
+
+    #[cfg(not(loom))]
+    {
+        use core::cell::Cell;
+        std::thread_local! { static ID: Cell<usize> = const { Cell::new(0) }; }
+        let id = ID.get();
+        let id = if id != 0 {
+            id
+        } else {
+            let id = next();
+            ID.set(id);
+            id
+        };
+        core::num::NonZeroUsize::new(id).expect("ids start at 1")
+    }
+    #[cfg(loom)]
+    {
+        loom::thread_local! { static ID: usize = next(); }
+        core::num::NonZeroUsize::new(ID.with(|id| *id)).expect("ids start at 1")
+    }
+}

@@ -9,3 +9,11 @@
 #![allow(dead_code)] // Until every primitive that uses the backoff has landed.
 
 pub(crate) mod backoff;
+
+mod mutex;
+mod reentrant_mutex;
+mod rw_lock;
+
+pub use mutex::{Mutex, MutexGuard};
+pub use reentrant_mutex::{ReentrantMutex, ReentrantMutexGuard};
+pub use rw_lock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
