@@ -26,6 +26,18 @@ pub(crate) use core::{
 #[cfg(not(loom))]
 pub(crate) use std::thread::yield_now;
 
+/// An id of the calling thread: the address of a thread-local byte, so it is never 0 and no
+/// two threads alive at the same time share it. Costs one TLS address computation (no
+/// allocation, no system call); under loom every model thread has its own byte.
+#[inline]
+pub(crate) fn thread_id() -> usize {
+    #[cfg(loom)]
+    loom::thread_local! { static MARK: u8 = const { 0 }; }
+    #[cfg(not(loom))]
+    std::thread_local! { static MARK: u8 = const { 0 }; }
+    MARK.with(|mark| core::ptr::from_ref(mark) as usize)
+}
+
 /// `core::cell::UnsafeCell` with loom's access shape: the pointer is only reachable inside a
 /// closure, so loom can track every read and write when the crate is built for it.
 #[cfg(not(loom))]
