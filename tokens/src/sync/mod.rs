@@ -9,3 +9,8 @@
 #![allow(dead_code)] // Until every primitive that uses the backoff has landed.
 
 pub(crate) mod backoff;
+mod lazy;
+mod once_cell;
+
+pub use lazy::Lazy;
+pub use once_cell::OnceCell;
