@@ -32,7 +32,7 @@ pub(crate) use std::thread::yield_now;
 #[inline]
 pub(crate) fn thread_id() -> usize {
     #[cfg(loom)]
-    loom::thread_local! { static MARK: u8 = const { 0 }; }
+    loom::thread_local! { static MARK: u8 = 0; }
     #[cfg(not(loom))]
     std::thread_local! { static MARK: u8 = const { 0 }; }
     MARK.with(|mark| core::ptr::from_ref(mark) as usize)

@@ -293,7 +293,9 @@ impl<T> OnceCell<T> {
                     if self.owner.load(Relaxed) == me {
                         panic!("{RECURSIVE}");
                     }
-                    if !backoff.is_completed() {
+                    // Under loom the futex wait is a yield already; spinning first would only
+                    // lengthen every explored schedule.
+                    if !cfg!(loom) && !backoff.is_completed() {
                         backoff.snooze();
                         state = self.state.load(Acquire);
                         continue;
