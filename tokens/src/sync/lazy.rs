@@ -142,6 +142,17 @@ impl<T, F: FnOnce() -> T> Lazy<T, F> {
     /// ```
     #[inline]
     pub fn force(this: &Self) -> &T {
+        // The made value's path is the cell's `get` alone; the rest stays out of line.
+        match this.cell.get() {
+            Some(value) => value,
+            None => Self::make(this),
+        }
+    }
+
+    /// Runs (or waits for) the initializer: the cold part of [`force`](Self::force).
+    #[cold]
+    #[inline(never)]
+    fn make(this: &Self) -> &T {
         this.cell.get_or_init(|| {
             // SAFETY:
             // - Only the thread running the cell's initializer gets here, and the cell runs
