@@ -53,7 +53,7 @@ const RECURSIVE: &str = "sync::OnceCell initialized recursively: the initializer
 /// - `value` is initialized exactly when `state` is `COMPLETE`. It is written only by the thread
 ///   that moved `state` from `EMPTY` to `RUNNING`, before it stores `COMPLETE` with `Release`;
 ///   a `&T` is made only after `COMPLETE` is seen with `Acquire` (or through `&mut self`).
-/// - `owner` is the [`thread_id`] of the running initializer while `state` is `RUNNING`, and 0
+/// - `owner` is the `thread_id()` of the running initializer while `state` is `RUNNING`, and 0
 ///   otherwise (possibly briefly 0 while `RUNNING`).
 ///
 /// # Examples

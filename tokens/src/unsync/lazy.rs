@@ -82,7 +82,7 @@ impl<T, F> Lazy<T, F> {
     /// ```
     /// use cellar_tokens::unsync::Lazy;
     ///
-    /// let lazy = Lazy::new(|| 1);
+    /// let lazy: Lazy<u8, _> = Lazy::new(|| 1);
     /// assert!(Lazy::into_value(lazy).is_err());
     /// let lazy = Lazy::new(|| 1);
     /// Lazy::force(&lazy);
