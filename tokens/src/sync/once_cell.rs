@@ -70,14 +70,17 @@ const RECURSIVE: &str = "sync::OnceCell initialized recursively: the initializer
 /// });
 /// assert_eq!(CONFIG.get().map(String::as_str), Some("loaded"));
 /// ```
+// `repr(C)` with the value first: `get` then returns the cell's own address, one instruction
+// fewer than an offset (the layout `OnceLock` has too).
+#[repr(C)]
 pub struct OnceCell<T> {
+    /// The value; initialized exactly when `state` is `COMPLETE`.
+    value: UnsafeCell<MaybeUninit<T>>,
     /// `EMPTY` (0), `RUNNING` (1) with the `WAITERS` bit (2) set once a thread may be asleep
     /// on this word, or `COMPLETE` (4).
     state: AtomicU32,
     /// `thread_id()` of the thread running the initializer, or 0; for catching recursion.
     owner: AtomicUsize,
-    /// The value; initialized exactly when `state` is `COMPLETE`.
-    value: UnsafeCell<MaybeUninit<T>>,
 }
 
 // SAFETY:
