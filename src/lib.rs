@@ -5,7 +5,6 @@
 pub use cellar_tokens::{arena, sync, unsync};
 
 pub use cellar_store::query;
-pub use cellar_store::{commands, events, rayon, schedule, system};
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,
@@ -13,6 +12,7 @@ pub use cellar_store::{
     QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Storage,
     StorageKind, TokenId, Tokens, With, Without, World, WorldId,
 };
+pub use cellar_store::{commands, events, rayon, schedule, system};
 
 /// The names most programs need, in one import: `use cellar::prelude::*;`.
 pub mod prelude {

@@ -10,10 +10,14 @@
 
 pub(crate) mod backoff;
 
+mod lazy;
 mod mutex;
+mod once_cell;
 mod reentrant_mutex;
 mod rw_lock;
 
+pub use lazy::Lazy;
 pub use mutex::{Mutex, MutexGuard};
+pub use once_cell::OnceCell;
 pub use reentrant_mutex::{ReentrantMutex, ReentrantMutexGuard};
 pub use rw_lock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
