@@ -4,7 +4,8 @@
 //! holds minimal stand-ins with the same method names, so the rest of the store is written
 //! against the final API and switching is a one-line change here.
 
-pub(crate) use shim::{AtomicCell, Lazy, RwLock};
+pub(crate) use cellar_tokens::sync::{Lazy, RwLock};
+pub(crate) use shim::AtomicCell;
 
 mod shim {
     #![allow(dead_code)]
@@ -33,35 +34,6 @@ mod shim {
         pub(crate) fn fetch_add(&self, v: u32) -> u32 {
             // AcqRel: a read-modify-write that both publishes and observes.
             self.0.fetch_add(v, AcqRel)
-        }
-    }
-
-    /// Stand-in for `cellar_tokens::sync::RwLock`.
-    #[derive(Debug, Default)]
-    pub(crate) struct RwLock<T>(std::sync::RwLock<T>);
-    impl<T> RwLock<T> {
-        pub(crate) const fn new(v: T) -> Self {
-            RwLock(std::sync::RwLock::new(v))
-        }
-        pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, T> {
-            self.0.read().unwrap_or_else(|e| e.into_inner())
-        }
-        pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, T> {
-            self.0.write().unwrap_or_else(|e| e.into_inner())
-        }
-    }
-
-    /// Stand-in for `cellar_tokens::sync::Lazy`.
-    pub(crate) struct Lazy<T>(std::sync::LazyLock<T>);
-    impl<T> Lazy<T> {
-        pub(crate) const fn new(f: fn() -> T) -> Self {
-            Lazy(std::sync::LazyLock::new(f))
-        }
-    }
-    impl<T> std::ops::Deref for Lazy<T> {
-        type Target = T;
-        fn deref(&self) -> &T {
-            &self.0
         }
     }
 }
