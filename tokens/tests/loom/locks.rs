@@ -215,3 +215,60 @@ fn reentrant_mutex_nests_and_excludes() {
         assert_eq!(mutex.lock().get(), 12);
     });
 }
+
+/// Three threads: with more than one waiter, every unlock must still wake someone. Bounded
+/// to one preemption so the model stays small.
+fn three_thread_model(f: impl Fn() + Sync + Send + 'static) {
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(1);
+    model.check(f);
+}
+
+#[test]
+fn mutex_three_threads_all_get_in() {
+    three_thread_model(|| {
+        let mutex = Arc::new(Mutex::new(Checked::new(0)));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let mutex = mutex.clone();
+                thread::spawn(move || {
+                    let guard = mutex.lock();
+                    guard.set(guard.get() + 1);
+                })
+            })
+            .collect();
+        {
+            let guard = mutex.lock();
+            guard.set(guard.get() + 1);
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(mutex.lock().get(), 3);
+    });
+}
+
+#[test]
+fn rwlock_two_readers_and_a_writer() {
+    three_thread_model(|| {
+        let lock = Arc::new(RwLock::new((Checked::new(0), Checked::new(0))));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let lock = lock.clone();
+                thread::spawn(move || {
+                    let r = lock.read();
+                    assert_eq!(r.0.get(), r.1.get(), "a reader saw half a write");
+                })
+            })
+            .collect();
+        {
+            let w = lock.write();
+            w.0.set(1);
+            w.1.set(1);
+        }
+        for t in readers {
+            t.join().unwrap();
+        }
+        assert_eq!(lock.read().1.get(), 1);
+    });
+}
