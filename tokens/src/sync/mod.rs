@@ -9,3 +9,11 @@
 #![allow(dead_code)] // Until every primitive that uses the backoff has landed.
 
 pub(crate) mod backoff;
+mod atomic_cell;
+mod atomic_copy;
+mod seq_lock;
+mod spin_lock;
+
+pub use atomic_cell::AtomicCell;
+pub use seq_lock::SeqLock;
+pub use spin_lock::SpinLock;
