@@ -808,7 +808,7 @@ mod tests {
         round_trip('a', 'b', 'c');
         let flag = AtomicCell::new(false);
         assert_eq!(flag.compare_exchange(false, true), Ok(false));
-        assert_eq!(flag.swap(false), true);
+        assert!(flag.swap(false));
     }
 
     #[test]
@@ -841,8 +841,11 @@ mod tests {
         let swapped = cell.compare_exchange(Loose { key: 1, noise: 5 }, Loose { key: 2, noise: 0 });
         assert_eq!(swapped.map(|l| l.noise), Ok(9), "the previous value is the stored one");
         assert_eq!(cell.load().key, 2);
-        assert_eq!(cell.compare_exchange(Loose { key: 1, noise: 9 }, Loose { key: 3, noise: 0 })
-            .map_err(|l| l.key), Err(2));
+        assert_eq!(
+            cell.compare_exchange(Loose { key: 1, noise: 9 }, Loose { key: 3, noise: 0 })
+                .map_err(|l| l.key),
+            Err(2)
+        );
 
         // Lock path.
         let cell = AtomicCell::new(LooseBig { key: 1, noise: [9; 2] });

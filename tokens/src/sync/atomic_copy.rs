@@ -106,20 +106,30 @@ pub(crate) mod frozen {
     #[inline(always)]
     pub(crate) unsafe fn swap(dst: *mut u8, width: usize, new: u64) -> u64 {
         let mut word = new;
-        // SAFETY:
+        // SAFETY (each arm):
         // - `dst` is valid, aligned and only accessed atomically (caller); `xchg` with a
         //   memory operand is locked, and writes only that word and `word`.
-        unsafe {
-            match width {
-                1 => asm!("xchg byte ptr [{dst}], {word:l}", dst = in(reg) dst,
-                          word = inout(reg) word, options(nostack, preserves_flags)),
-                2 => asm!("xchg word ptr [{dst}], {word:x}", dst = in(reg) dst,
-                          word = inout(reg) word, options(nostack, preserves_flags)),
-                4 => asm!("xchg dword ptr [{dst}], {word:e}", dst = in(reg) dst,
-                          word = inout(reg) word, options(nostack, preserves_flags)),
-                _ => asm!("xchg qword ptr [{dst}], {word}", dst = in(reg) dst,
-                          word = inout(reg) word, options(nostack, preserves_flags)),
-            }
+        match width {
+            // SAFETY: as above.
+            1 => unsafe {
+                asm!("xchg byte ptr [{dst}], {word:l}", dst = in(reg) dst,
+                     word = inout(reg) word, options(nostack, preserves_flags))
+            },
+            // SAFETY: as above.
+            2 => unsafe {
+                asm!("xchg word ptr [{dst}], {word:x}", dst = in(reg) dst,
+                     word = inout(reg) word, options(nostack, preserves_flags))
+            },
+            // SAFETY: as above.
+            4 => unsafe {
+                asm!("xchg dword ptr [{dst}], {word:e}", dst = in(reg) dst,
+                     word = inout(reg) word, options(nostack, preserves_flags))
+            },
+            // SAFETY: as above.
+            _ => unsafe {
+                asm!("xchg qword ptr [{dst}], {word}", dst = in(reg) dst,
+                     word = inout(reg) word, options(nostack, preserves_flags))
+            },
         }
         word & mask(width)
     }
@@ -133,22 +143,37 @@ pub(crate) mod frozen {
     /// - As for [`swap`].
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    pub(crate) unsafe fn compare_exchange(dst: *mut u8, width: usize, expected: u64, new: u64) -> u64 {
+    pub(crate) unsafe fn compare_exchange(
+        dst: *mut u8,
+        width: usize,
+        expected: u64,
+        new: u64,
+    ) -> u64 {
         let mut found = expected;
-        // SAFETY:
+        // SAFETY (each arm):
         // - as in `swap`; `lock cmpxchg` reads and maybe writes only that word, and writes
         //   the accumulator (`found`) and the flags (not preserved).
-        unsafe {
-            match width {
-                1 => asm!("lock cmpxchg byte ptr [{dst}], {new:l}", dst = in(reg) dst,
-                          new = in(reg) new, inout("rax") found, options(nostack)),
-                2 => asm!("lock cmpxchg word ptr [{dst}], {new:x}", dst = in(reg) dst,
-                          new = in(reg) new, inout("rax") found, options(nostack)),
-                4 => asm!("lock cmpxchg dword ptr [{dst}], {new:e}", dst = in(reg) dst,
-                          new = in(reg) new, inout("rax") found, options(nostack)),
-                _ => asm!("lock cmpxchg qword ptr [{dst}], {new}", dst = in(reg) dst,
-                          new = in(reg) new, inout("rax") found, options(nostack)),
-            }
+        match width {
+            // SAFETY: as above.
+            1 => unsafe {
+                asm!("lock cmpxchg byte ptr [{dst}], {new:l}", dst = in(reg) dst,
+                     new = in(reg) new, inout("rax") found, options(nostack))
+            },
+            // SAFETY: as above.
+            2 => unsafe {
+                asm!("lock cmpxchg word ptr [{dst}], {new:x}", dst = in(reg) dst,
+                     new = in(reg) new, inout("rax") found, options(nostack))
+            },
+            // SAFETY: as above.
+            4 => unsafe {
+                asm!("lock cmpxchg dword ptr [{dst}], {new:e}", dst = in(reg) dst,
+                     new = in(reg) new, inout("rax") found, options(nostack))
+            },
+            // SAFETY: as above.
+            _ => unsafe {
+                asm!("lock cmpxchg qword ptr [{dst}], {new}", dst = in(reg) dst,
+                     new = in(reg) new, inout("rax") found, options(nostack))
+            },
         }
         found & mask(width)
     }
@@ -393,7 +418,8 @@ impl<T> RacyCell<T> {
     /// The value, by unique ownership.
     pub(crate) fn into_inner(self) -> T {
         let this = core::mem::ManuallyDrop::new(self);
-        let words: Vec<u64> = this.words.iter().map(|w| w.load(crate::primitive::Ordering::Relaxed)).collect();
+        let words: Vec<u64> =
+            this.words.iter().map(|w| w.load(crate::primitive::Ordering::Relaxed)).collect();
         // SAFETY:
         // - `this` is never used or dropped again, so its boxed words are dropped here once.
         drop(unsafe { core::ptr::read(&this.words) });
@@ -442,7 +468,8 @@ impl<T> RacyCell<T> {
 impl<T> Drop for RacyCell<T> {
     fn drop(&mut self) {
         if core::mem::needs_drop::<T>() {
-            let words: Vec<u64> = self.words.iter().map(|w| w.load(crate::primitive::Ordering::Relaxed)).collect();
+            let words: Vec<u64> =
+                self.words.iter().map(|w| w.load(crate::primitive::Ordering::Relaxed)).collect();
             // SAFETY:
             // - the words hold the current value, dropped once here as its owner.
             drop(unsafe { Self::from_words(&words).assume_init() });

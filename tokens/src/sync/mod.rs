@@ -8,9 +8,9 @@
 
 #![allow(dead_code)] // Until every primitive that uses the backoff has landed.
 
-pub(crate) mod backoff;
 mod atomic_cell;
 mod atomic_copy;
+pub(crate) mod backoff;
 mod seq_lock;
 mod spin_lock;
 
