@@ -67,6 +67,16 @@ use crate::primitive::{
 /// assert_eq!(HITS.load(), 4000);
 /// ```
 ///
+/// # Thread safety
+///
+/// `AtomicCell<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
+/// whole, never as `&T`. Contents that may not move between threads make it neither:
+///
+/// ```compile_fail
+/// fn shared<T: Sync>() {}
+/// shared::<cellar_tokens::sync::AtomicCell<std::rc::Rc<u8>>>();
+/// ```
+///
 /// # Invariants
 ///
 /// - Lock-free path: while `&self` is shared, every access to `value`'s memory is one of this

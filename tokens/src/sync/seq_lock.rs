@@ -177,6 +177,16 @@ impl Drop for SeqWriteGuard<'_> {
 /// assert_eq!(BOUNDS.get().max, [2.0; 2]);
 /// ```
 ///
+/// # Thread safety
+///
+/// `SeqLock<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
+/// whole, never as `&T`. Contents that may not move between threads make it neither:
+///
+/// ```compile_fail
+/// fn shared<T: Sync>() {}
+/// shared::<cellar_tokens::sync::SeqLock<std::rc::Rc<u8>>>();
+/// ```
+///
 /// # Invariants
 ///
 /// - `value` follows the invariants of its type, with `stamp` as its lock: it is written only

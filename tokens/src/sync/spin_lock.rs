@@ -38,6 +38,16 @@ use crate::primitive::{
 /// assert_eq!(entries, [0, 1, 2, 3]);
 /// ```
 ///
+/// # Thread safety
+///
+/// `SpinLock<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
+/// whole, never as `&T`. Contents that may not move between threads make it neither:
+///
+/// ```compile_fail
+/// fn shared<T: Sync>() {}
+/// shared::<cellar_tokens::sync::SpinLock<std::rc::Rc<u8>>>();
+/// ```
+///
 /// # Invariants
 ///
 /// - `value` is accessed only by the thread that changed `locked` from `false` to `true`,
