@@ -7,9 +7,9 @@
 //!   The integer is never made from a typed `T`: a `T` about to be stored is first *frozen*
 //!   (its padding bytes given definite values by a load in `asm!`, see `atomic_copy`), and
 //!   loads, swaps and compare-exchanges are single instructions in `asm!` whose results are
-//!   frozen too. So `AtomicCell<(u8, u16)>`-like types with padding, `Option<u32>`-like enums
-//!   with uninitialized payloads and `#[repr(align(8))]` wrappers are all sound here. This
-//!   path exists on x86_64; other targets use the lock path.
+//!   frozen too. So structs with padding (a `#[repr(C, align(8))]` pair of `u8` and `u32`),
+//!   enums whose payload is uninitialized in some variants, and `MaybeUninit` contents are
+//!   all sound here. This path exists on x86_64; other targets use the lock path.
 //! - **Striped lock.** Otherwise the cell's address picks one of `STRIPES` global sequence
 //!   locks. A load makes one optimistic copy (atomic word loads, validated by the stamp) and
 //!   takes the lock only if a writer interfered; every write takes the lock.
@@ -27,6 +27,7 @@ use core::fmt;
 use core::mem::{MaybeUninit, align_of, needs_drop, size_of};
 
 use super::atomic_copy::RacyCell;
+#[cfg(any(loom, target_arch = "x86_64", target_arch = "aarch64"))]
 use super::backoff::Backoff;
 use super::seq_lock::SeqStamp;
 #[cfg(all(not(loom), target_arch = "x86_64"))]

@@ -179,6 +179,7 @@ pub(crate) mod frozen {
     }
 
     /// The low `width` bytes set.
+    #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     pub(crate) const fn mask(width: usize) -> u64 {
         if width >= 8 { u64::MAX } else { (1u64 << (width * 8)) - 1 }
