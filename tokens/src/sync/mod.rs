@@ -6,18 +6,22 @@
 //! [`Lazy`]). Every waiting loop goes through one bounded backoff, and every blocking wait
 //! through the one futex door in the crate's `primitive` module.
 
-#![allow(dead_code)] // Until every primitive that uses the backoff has landed.
-
+mod atomic_cell;
+mod atomic_copy;
 pub(crate) mod backoff;
-
 mod lazy;
 mod mutex;
 mod once_cell;
 mod reentrant_mutex;
 mod rw_lock;
+mod seq_lock;
+mod spin_lock;
 
+pub use atomic_cell::AtomicCell;
 pub use lazy::Lazy;
 pub use mutex::{Mutex, MutexGuard};
 pub use once_cell::OnceCell;
 pub use reentrant_mutex::{ReentrantMutex, ReentrantMutexGuard};
 pub use rw_lock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use seq_lock::SeqLock;
+pub use spin_lock::SpinLock;
