@@ -2,28 +2,7 @@
 
 use std::time::Duration;
 
-use shim::AtomicCell;
-
-/// Stand-in for `cellar_tokens::sync::AtomicCell<u64>` with the same method names, until that
-/// lands; switching is the one `use` line above.
-mod shim {
-    use std::sync::atomic::AtomicU64;
-    use std::sync::atomic::Ordering::Relaxed;
-
-    #[derive(Debug, Default)]
-    pub(super) struct AtomicCell<T>(AtomicU64, std::marker::PhantomData<T>);
-
-    impl AtomicCell<u64> {
-        pub(super) fn load(&self) -> u64 {
-            // Relaxed: a statistic; it orders nothing and pairs with nothing.
-            self.0.load(Relaxed)
-        }
-        pub(super) fn store(&self, v: u64) {
-            // Relaxed: as in `load`.
-            self.0.store(v, Relaxed)
-        }
-    }
-}
+use crate::primitives::AtomicCell;
 
 /// A snapshot of one system's counters.
 ///
