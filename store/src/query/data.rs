@@ -47,6 +47,12 @@ pub trait QueryData {
     type Columns<'w>;
     /// A cursor over the rows of one table.
     type Fetch<'w>: Default + Send;
+    /// A dense cursor's rows as one iterator: the columns' slice iterators zipped, so the
+    /// query loop steps one index for all of them and the compiler can vectorize it.
+    type Dense<'w>: Iterator<Item = Self::DenseItem<'w>>;
+    /// What [`Dense`](QueryData::Dense) yields: the item, with tuples nested in pairs (the
+    /// shape of a zip); [`unnest`](QueryData::unnest) makes it the item.
+    type DenseItem<'w>;
 
     /// Records the components read and written.
     ///
@@ -82,14 +88,16 @@ pub trait QueryData {
     /// The next row's item; `None` if the row does not match (a sparse component is absent).
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
     /// Whether the cursor needs no per-row lookups (no sparse component in this table's
-    /// cursor): then the query loop calls [`fetch_dense`](QueryData::fetch_dense).
+    /// cursor): then the query loop runs over [`into_dense`](QueryData::into_dense).
     fn is_dense(fetch: &Self::Fetch<'_>) -> bool;
     /// Marks every remaining row of a dense cursor as handed out (change ticks), once,
-    /// before a loop of [`fetch_dense`](QueryData::fetch_dense) over all of them.
+    /// before a loop over all of them.
     fn mark_dense(fetch: &Self::Fetch<'_>);
-    /// The next row's item, for a cursor that [`is_dense`](QueryData::is_dense), after
+    /// The rows of a cursor that [`is_dense`](QueryData::is_dense), after
     /// [`mark_dense`](QueryData::mark_dense).
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w>;
+    /// The item of one dense row.
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
     /// Splits a cursor into the first `at` rows and the rest.
@@ -190,6 +198,8 @@ impl<T: Component> QueryData for &T {
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = ReadFetch<'w, T>;
+    type Dense<'w> = slice::Iter<'w, T>;
+    type DenseItem<'w> = &'w T;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         access.read::<T>()
@@ -263,8 +273,12 @@ impl<T: Component> QueryData for &T {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.values.next()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.values
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
@@ -357,6 +371,8 @@ impl<T: Component> QueryData for &mut T {
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = WriteFetch<'w, T>;
+    type Dense<'w> = slice::IterMut<'w, T>;
+    type DenseItem<'w> = &'w mut T;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         access.write::<T>()
@@ -464,8 +480,12 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.values.next()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.values
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
@@ -501,6 +521,8 @@ impl QueryData for Entity {
     type State = ();
     type Columns<'w> = ();
     type Fetch<'w> = slice::Iter<'w, Entity>;
+    type Dense<'w> = std::iter::Copied<slice::Iter<'w, Entity>>;
+    type DenseItem<'w> = Entity;
 
     fn access(_: &mut QueryAccess) -> Result<(), QueryError> {
         Ok(())
@@ -535,8 +557,12 @@ impl QueryData for Entity {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.next().copied()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.copied()
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut slice::Iter<'_, Entity>) {
@@ -558,6 +584,8 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type State = Option<Q::State>;
     type Columns<'w> = Option<Q::Columns<'w>>;
     type Fetch<'w> = Option<Q::Fetch<'w>>;
+    type Dense<'w> = OptionDense<Q::Dense<'w>>;
+    type DenseItem<'w> = Option<Q::DenseItem<'w>>;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         Q::access(access)
@@ -609,11 +637,12 @@ impl<Q: QueryData> QueryData for Option<Q> {
         }
     }
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        Some(match fetch {
-            Some(f) => Q::fetch_dense(f),
-            None => None,
-        })
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        OptionDense(fetch.map(Q::into_dense))
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item.map(Q::unnest)
     }
     #[inline(always)]
     fn skip(fetch: &mut Self::Fetch<'_>) {
@@ -632,10 +661,64 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
 }
 
+/// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component, `None`
+/// without end where it does not (the query loop stops at the table's last row).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct OptionDense<I>(Option<I>);
+
+impl<I: Iterator> Iterator for OptionDense<I> {
+    type Item = Option<I::Item>;
+    #[inline(always)]
+    fn next(&mut self) -> Option<Option<I::Item>> {
+        match &mut self.0 {
+            Some(rows) => rows.next().map(Some),
+            None => Some(None),
+        }
+    }
+}
+
 impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
         columns.as_ref().map(Q::copy_columns)
     }
+}
+
+// A tuple's dense rows are its parts' zipped right-nested, `Zip<A, Zip<B, C>>`, which keeps
+// std's one-index zip (every part a slice iterator) for any arity.
+
+/// The type of a tuple's zipped dense rows.
+macro_rules! dense_ty {
+    ($w:lifetime;) => { std::iter::Repeat<()> };
+    ($w:lifetime; $a:ident) => { $a::Dense<$w> };
+    ($w:lifetime; $a:ident, $($rest:ident),+) => {
+        std::iter::Zip<$a::Dense<$w>, dense_ty!($w; $($rest),+)>
+    };
+}
+
+/// The type of one zipped dense row: `(a, (b, c))`.
+macro_rules! dense_item_ty {
+    ($w:lifetime;) => { () };
+    ($w:lifetime; $a:ident) => { $a::DenseItem<$w> };
+    ($w:lifetime; $a:ident, $($rest:ident),+) => {
+        ($a::DenseItem<$w>, dense_item_ty!($w; $($rest),+))
+    };
+}
+
+/// Zips the parts' dense rows.
+macro_rules! dense_zip {
+    () => { std::iter::repeat(()) };
+    ($a:ident: $c:ident) => { $a::into_dense($c) };
+    ($a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
+        $a::into_dense($c).zip(dense_zip!($($rest: $rc),+))
+    };
+}
+
+/// The pattern of one zipped dense row.
+macro_rules! nested {
+    () => { () };
+    ($a:ident) => { $a };
+    ($a:ident, $($rest:ident),+) => { ($a, nested!($($rest),+)) };
 }
 
 macro_rules! tuple_query {
@@ -646,6 +729,8 @@ macro_rules! tuple_query {
             type State = ($($name::State,)*);
             type Columns<'w> = ($($name::Columns<'w>,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
+            type Dense<'w> = dense_ty!('w; $($name),*);
+            type DenseItem<'w> = dense_item_ty!('w; $($name),*);
 
             fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
                 $($name::access(access)?;)*
@@ -702,10 +787,14 @@ macro_rules! tuple_query {
                 $($name::mark_dense($c);)*
             }
             #[inline(always)]
-            fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+            fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
                 let ($($c,)*) = fetch;
-                $(let $s = $name::fetch_dense($c);)*
-                Some(($($s?,)*))
+                dense_zip!($($name: $c),*)
+            }
+            #[inline(always)]
+            fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+                let nested!($($s),*) = item;
+                ($($name::unnest($s),)*)
             }
             #[inline(always)]
             fn skip(fetch: &mut Self::Fetch<'_>) {

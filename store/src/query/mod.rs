@@ -28,7 +28,8 @@ pub use access::{
     TokenSource,
 };
 pub use data::{
-    ComponentState, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns, WriteFetch,
+    ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
+    WriteFetch,
 };
 pub use filter::{
     Added, Changed, FilterState, PresenceFetch, QueryFilter, TickFetch, With, Without,

@@ -789,9 +789,9 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
         let mut acc = init;
         loop {
             // Locals, not fields: the cursors stay in registers for the table's rows.
-            let mut fetch = std::mem::take(&mut self.fetch);
-            let mut filter = std::mem::take(&mut self.filter);
-            acc = run_rows::<Q, F, B>(&mut fetch, &mut filter, self.rows, acc, &mut g);
+            let fetch = std::mem::take(&mut self.fetch);
+            let filter = std::mem::take(&mut self.filter);
+            acc = run_rows::<Q, F, B>(fetch, filter, self.rows, acc, &mut g);
             self.rows = 0;
             if self.next_table().is_none() {
                 return acc;
@@ -804,29 +804,26 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
 /// neither the items nor the filter need per-row lookups, the general loop otherwise.
 #[inline(always)]
 fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
-    fetch: &mut Q::Fetch<'w>,
-    filter: &mut F::Fetch<'w>,
+    mut fetch: Q::Fetch<'w>,
+    mut filter: F::Fetch<'w>,
     rows: usize,
     mut acc: B,
     g: &mut impl FnMut(B, Q::Item<'w>) -> B,
 ) -> B {
-    if Q::is_dense(fetch) && F::passes_all(filter) {
+    if Q::is_dense(&fetch) && F::passes_all(&filter) {
         // Every row of the cursor is handed out below: mark them changed in one pass.
-        Q::mark_dense(fetch);
-        for _ in 0..rows {
-            match Q::fetch_dense(fetch) {
-                Some(item) => acc = g(acc, item),
-                None => break,
-            }
+        Q::mark_dense(&fetch);
+        for (_, item) in (0..rows).zip(Q::into_dense(fetch)) {
+            acc = g(acc, Q::unnest(item));
         }
     } else {
         for _ in 0..rows {
-            if F::filter(filter) {
-                if let Some(item) = Q::fetch(fetch) {
+            if F::filter(&mut filter) {
+                if let Some(item) = Q::fetch(&mut fetch) {
                     acc = g(acc, item);
                 }
             } else {
-                Q::skip(fetch);
+                Q::skip(&mut fetch);
             }
         }
     }
@@ -908,8 +905,8 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
                 jobs.push((fetch, filter, rows));
             }
         }
-        let run = |(mut fetch, mut filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
-            run_rows::<Q, F, ()>(&mut fetch, &mut filter, rows, (), &mut |(), item| f(item));
+        let run = |(fetch, filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
+            run_rows::<Q, F, ()>(fetch, filter, rows, (), &mut |(), item| f(item));
         };
         if jobs.len() <= 1 {
             jobs.into_iter().for_each(run);
