@@ -62,6 +62,7 @@ mod primitives;
 pub mod query;
 pub mod sharded_map;
 mod storage;
+mod ticks;
 mod world;
 
 pub mod commands;

@@ -13,6 +13,7 @@ use crate::column::Column;
 use crate::component::{ComponentId, ComponentInfo, StorageKind};
 use crate::entity::{Entities, Entity, WorldId};
 use crate::primitives::AtomicCell;
+pub(crate) use crate::ticks::{RowTicks, Ticks};
 
 /// A hasher for keys that already are hashes (`TypeId`): it keeps the last `u64` written.
 #[derive(Default, Clone, Copy, Debug)]
@@ -179,48 +180,6 @@ impl Tokens {
 
     pub(crate) fn as_mut_slice(&mut self) -> &mut [QCellOwner] {
         &mut self.owners
-    }
-}
-
-/// The change ticks of one row of one component.
-///
-/// # Invariants
-///
-/// `added` holds the world tick at which the row's value was added; `changed` the tick at
-/// which it was added or last handed out mutably. Both only ever hold ticks the world has
-/// handed out.
-#[derive(Debug)]
-pub(crate) struct RowTicks {
-    pub(crate) added: AtomicCell<u32>,
-    pub(crate) changed: AtomicCell<u32>,
-}
-
-/// Per-row change ticks of one component in one table (or sparse set), beside the values:
-/// one entry per row.
-#[derive(Debug, Default)]
-pub(crate) struct Ticks {
-    pub(crate) rows: Vec<RowTicks>,
-}
-
-impl Ticks {
-    #[inline]
-    pub(crate) fn push(&mut self, added: u32, changed: u32) {
-        self.rows
-            .push(RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) });
-    }
-
-    #[inline]
-    pub(crate) fn swap_remove(&mut self, row: usize) -> (u32, u32) {
-        let ticks = self.rows.swap_remove(row);
-        (ticks.added.load(), ticks.changed.load())
-    }
-
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.rows.reserve(n);
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.rows.clear();
     }
 }
 

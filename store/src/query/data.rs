@@ -9,7 +9,7 @@ use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
 use crate::primitives::AtomicCell;
-use crate::storage::{RowTicks, SparseSet, Storage, Table};
+use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
 /// A type that a query yields per entity: `&T`, `&mut T`, `Option<Q>`, [`Entity`], and
@@ -350,6 +350,8 @@ fn take_column<'w>(
 pub struct WriteFetch<'w, T> {
     values: slice::IterMut<'w, T>,
     changed: slice::Iter<'w, RowTicks>,
+    /// The table's ticks, for marking every row at once.
+    ticks: Option<&'w Ticks>,
     tick: u32,
     #[allow(clippy::type_complexity)]
     sparse: Option<std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>>,
@@ -360,6 +362,7 @@ impl<T> Default for WriteFetch<'_, T> {
         WriteFetch {
             values: Default::default(),
             changed: Default::default(),
+            ticks: None,
             tick: 0,
             sparse: None,
         }
@@ -432,6 +435,7 @@ impl<T: Component> QueryData for &mut T {
                     WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
                         changed: table.ticks[i].rows.iter(),
+                        ticks: Some(&table.ticks[i]),
                         tick,
                         sparse: None,
                     }
@@ -475,8 +479,8 @@ impl<T: Component> QueryData for &mut T {
     }
     #[inline(always)]
     fn mark_dense(fetch: &Self::Fetch<'_>) {
-        for ticks in fetch.changed.as_slice() {
-            ticks.changed.store(fetch.tick);
+        if let Some(ticks) = fetch.ticks {
+            ticks.mark_all(fetch.tick);
         }
     }
     #[inline(always)]
@@ -498,7 +502,7 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
-        let WriteFetch { values, changed, tick, sparse } = fetch;
+        let WriteFetch { values, changed, ticks, tick, sparse } = fetch;
         let (a, b) = split_slice_mut(values.into_slice(), at);
         let (ca, cb) = split_slice(changed.as_slice(), at);
         let (sa, sb) = match sparse {
@@ -510,8 +514,8 @@ impl<T: Component> QueryData for &mut T {
             }
         };
         (
-            WriteFetch { values: a.iter_mut(), changed: ca.iter(), tick, sparse: sa },
-            WriteFetch { values: b.iter_mut(), changed: cb.iter(), tick, sparse: sb },
+            WriteFetch { values: a.iter_mut(), changed: ca.iter(), ticks, tick, sparse: sa },
+            WriteFetch { values: b.iter_mut(), changed: cb.iter(), ticks, tick, sparse: sb },
         )
     }
 }
