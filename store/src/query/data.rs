@@ -330,14 +330,16 @@ pub enum WriteColumns<'w, T> {
     Sparse { items: Vec<Option<&'w mut T>>, set: &'w SparseSet },
 }
 
+#[inline]
 fn take_column<'w>(
     rest: &mut &'w mut [Column],
     consumed: &mut usize,
     pos: usize,
 ) -> &'w mut Column {
     let skip = pos.checked_sub(*consumed).expect("tables are visited in increasing order");
-    let (_, tail) = std::mem::take(rest).split_at_mut(skip);
-    let (column, tail) = tail.split_first_mut().expect("a table's column is in its arena");
+    let (column, tail) = (std::mem::take(rest).get_mut(skip..))
+        .and_then(<[Column]>::split_first_mut)
+        .expect("a table's column is in its arena");
     *rest = tail;
     *consumed = pos + 1;
     column

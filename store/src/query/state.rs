@@ -4,12 +4,14 @@ use std::marker::PhantomData;
 
 use rayon::prelude::*;
 
-use super::access::{ExclusiveTokens, QueryAccess, SharedTokens, TokenSource};
+use smallvec::SmallVec;
+
+use super::access::{ListedTokens, QueryAccess, SharedTokens, TokenSource};
 use super::data::{QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
-use crate::storage::{Storage, Table};
+use crate::storage::{Storage, Table, TokenId};
 use crate::world::World;
 
 /// A query's cached state: the component ids it uses, the tables it matches, and the tick of
@@ -41,6 +43,8 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     q: Q::State,
     f: F::State,
     access: QueryAccess,
+    /// The tokens a run takes, sorted.
+    tokens: SmallVec<[TokenId; 4]>,
     matched: Vec<u32>,
     /// By table index: whether the table is in `matched`.
     is_matched: Vec<bool>,
@@ -101,6 +105,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             world: world.id(),
             q,
             f,
+            tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
             is_matched: Vec::new(),
@@ -122,6 +127,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             world: storage.world_id(),
             q: Q::get_state(storage)?,
             f: F::get_state(storage)?,
+            tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
             is_matched: Vec::new(),
@@ -153,6 +159,10 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// ```
     pub fn world_id(&self) -> WorldId {
         self.world
+    }
+
+    pub(crate) fn token_ids(&self) -> &[TokenId] {
+        &self.tokens
     }
 
     pub(crate) fn q_state(&self) -> &Q::State {
@@ -236,7 +246,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             *self = Self::try_new(world).expect("the access was valid before");
         }
         let (storage, tokens) = world.split();
-        let mut source = ExclusiveTokens::new(tokens);
+        let mut source = ListedTokens::new(tokens, &self.tokens);
         self.query(storage, &mut source).expect("a world lends every token of its own")
     }
 
