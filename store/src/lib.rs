@@ -60,6 +60,7 @@ mod entity;
 mod error;
 mod primitives;
 pub mod query;
+mod row_move;
 pub mod sharded_map;
 mod storage;
 mod ticks;

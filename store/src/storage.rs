@@ -189,16 +189,18 @@ impl Tokens {
 #[derive(Debug)]
 pub struct Table {
     /// The table components, sorted.
-    pub(crate) components: SmallVec<[ComponentId; 8]>,
+    /// (Boxed slices, not small vectors: the row moves read them on every call.)
+    pub(crate) components: Box<[ComponentId]>,
     /// For each component, the position of this table's column in the component's arena.
     /// Tables are never removed and each new table appends one column to each of its
     /// components' arenas, so positions grow with the table index.
-    pub(crate) positions: SmallVec<[u32; 8]>,
+    pub(crate) positions: Box<[u32]>,
     /// For each component, the rows' change ticks.
     pub(crate) ticks: Box<[Ticks]>,
     pub(crate) entities: Vec<Entity>,
     /// By bundle type: the index in `Storage::edges` of the move made by inserting it.
     pub(crate) insert_edges: IdMap<TypeId, u32>,
+    /// By bundle type: the index in `Storage::remove_edges` of the move made by removing it.
     pub(crate) remove_edges: IdMap<TypeId, u32>,
 }
 
@@ -340,6 +342,8 @@ pub struct Storage {
     pub(crate) bundles: IdMap<TypeId, BundleInfo>,
     /// The cached insert moves between tables (see `Table::insert_edges`).
     pub(crate) edges: Vec<crate::bundle::Edge>,
+    /// The cached remove moves between tables (see `Table::remove_edges`).
+    pub(crate) remove_edges: Vec<crate::bundle::RemoveEdge>,
     /// The world's change tick: rows written carry it; each query run takes a new one.
     pub(crate) tick: AtomicCell<u32>,
 }
@@ -355,6 +359,7 @@ impl Storage {
             resources: IdMap::default(),
             bundles: IdMap::default(),
             edges: Vec::new(),
+            remove_edges: Vec::new(),
             tick: AtomicCell::new(1),
         };
         storage.table_for(SmallVec::new());
@@ -504,7 +509,7 @@ impl Storage {
             return t;
         }
         let t = self.tables.len() as u32;
-        let mut positions = SmallVec::new();
+        let mut positions = Vec::with_capacity(components.len());
         let mut ticks = Vec::with_capacity(components.len());
         for &c in &components {
             let store = self.store_mut(c);
@@ -516,8 +521,8 @@ impl Storage {
             ticks.push(Ticks::default());
         }
         self.tables.push(Table {
-            components: components.clone(),
-            positions,
+            components: components.as_slice().into(),
+            positions: positions.into_boxed_slice(),
             ticks: ticks.into_boxed_slice(),
             entities: Vec::new(),
             insert_edges: IdMap::default(),
