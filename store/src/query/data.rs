@@ -434,10 +434,11 @@ impl<T: Component> QueryData for &mut T {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
                 Some(i) => {
                     let column = take_column(rest, consumed, table.positions[i] as usize);
+                    let ticks = &table.ticks[i];
                     WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
-                        changed: table.ticks[i].rows.iter(),
-                        ticks: Some(&table.ticks[i]),
+                        changed: ticks.rows.iter(),
+                        ticks: Some(ticks),
                         tick,
                         sparse: None,
                     }

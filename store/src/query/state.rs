@@ -796,17 +796,21 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
 
     #[inline]
     fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
-        let mut acc = init;
-        loop {
-            // Locals, not fields: the cursors stay in registers for the table's rows.
-            let fetch = std::mem::take(&mut self.fetch);
-            let filter = std::mem::take(&mut self.filter);
-            acc = run_rows::<Q, F, B>(fetch, filter, self.rows, acc, &mut g);
-            self.rows = 0;
-            if self.next_table().is_none() {
-                return acc;
-            }
+        // The rest of the current table, then every table left, with the cursors in locals
+        // (not fields), so they stay in registers and are never stored back.
+        let (fetch, filter) = (std::mem::take(&mut self.fetch), std::mem::take(&mut self.filter));
+        let mut acc = run_rows::<Q, F, B>(fetch, filter, self.rows, init, &mut g);
+        let (Some(columns), Some(state)) = (self.columns.as_mut(), self.state.as_deref()) else {
+            return acc;
+        };
+        let (storage, last_run, this_run) = (self.storage, self.last_run, self.this_run);
+        for &t in state.matched.get(self.next_table..).unwrap_or_default() {
+            let table: &'w Table = &storage.tables[t as usize];
+            let fetch = Q::fetch_table(&state.q, columns, table, this_run);
+            let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+            acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
         }
+        acc
     }
 }
 
