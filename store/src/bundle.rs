@@ -6,6 +6,7 @@ use smallvec::SmallVec;
 
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
+use crate::row_move::ColumnMove;
 use crate::storage::ComponentStore;
 
 /// A set of components moved in and out of a world together: tuples of up to 12 components,
@@ -137,11 +138,35 @@ pub(crate) struct BundleInfo {
     pub(crate) spawn_targets: SmallVec<[Target; 8]>,
 }
 
-/// A cached move from one table to another by inserting a bundle.
+/// A cached move from one table to another by inserting a bundle: everything an insert
+/// needs, so that it looks up nothing but the edge itself.
 #[derive(Debug, Clone)]
 pub(crate) struct Edge {
     pub(crate) table: u32,
-    pub(crate) targets: SmallVec<[Target; 8]>,
+    /// The bundle's components, in bundle order.
+    pub(crate) ids: Box<[ComponentId]>,
+    pub(crate) targets: Box<[Target]>,
+    /// For each bundle value: its component's index in the destination table (for the
+    /// ticks), `None` for a sparse component.
+    pub(crate) ticks: Box<[Option<u32>]>,
+    /// How the row moves (empty where the table stays).
+    pub(crate) moves: Box<[ColumnMove]>,
+}
+
+/// A cached move from one table to another by removing a bundle.
+#[derive(Debug, Clone)]
+pub(crate) struct RemoveEdge {
+    pub(crate) table: u32,
+    /// The bundle's components, in bundle order.
+    pub(crate) ids: Box<[ComponentId]>,
+    /// For each bundle value: the arena position of its column in the source table, `None`
+    /// for a sparse component (or a table component the source table lacks).
+    pub(crate) sources: Box<[Option<u32>]>,
+    /// Whether every value is in a column of the source table: then nothing is checked per
+    /// entity.
+    pub(crate) all_present: bool,
+    /// How the row moves (empty where the table stays).
+    pub(crate) moves: Box<[ColumnMove]>,
 }
 
 /// Receives a bundle's values in [`Bundle::write`].

@@ -84,11 +84,16 @@ impl Column {
     }
 
     /// Makes room for `additional` more values.
+    #[inline]
     pub(crate) fn reserve(&mut self, additional: usize) {
-        let needed = self.len.checked_add(additional).expect("column length overflow");
-        if needed <= self.cap {
-            return;
+        if self.cap - self.len < additional {
+            self.grow(additional);
         }
+    }
+
+    #[cold]
+    fn grow(&mut self, additional: usize) {
+        let needed = self.len.checked_add(additional).expect("column length overflow");
         // Zero-sized items never get here: their `cap` is `usize::MAX`.
         let new_cap = needed.max(self.cap.saturating_mul(2)).max(4);
         let size = self.item.size();
@@ -183,12 +188,17 @@ impl Column {
     /// If `T` is not this column's type, or `row` is out of bounds.
     pub(crate) fn swap_remove_take<T: 'static>(&mut self, row: usize) -> T {
         self.check::<T>();
-        let removed = self.swap_out(row);
+        let slice = self.as_mut_slice::<T>();
+        assert!(row < slice.len(), "row {row} out of bounds for a column of {}", slice.len());
+        let last = slice.len() - 1;
+        // Two moves, not a swap: the value out, then the last value into its slot.
+        slice.swap(row, last);
+        self.len = last;
         // SAFETY:
-        // - `removed` holds an initialized `T` (the type was checked) that the column no
+        // - slot `last` holds an initialized `T` (the type was checked) that the column no
         //   longer counts, so reading it moves it out exactly once;
         // - it is aligned for `T` (Invariants).
-        unsafe { ptr::read(removed.cast::<T>()) }
+        unsafe { ptr::read(self.slot(last).cast::<T>()) }
     }
 
     /// Moves the value at `row` to the end of `dst`, moving this column's last value into
@@ -199,14 +209,23 @@ impl Column {
     /// If the two columns hold different types, or `row` is out of bounds.
     pub(crate) fn swap_remove_move_to(&mut self, row: usize, dst: &mut Column) {
         assert_eq!(self.type_id, dst.type_id, "moving {} into a column of {}", self.name, dst.name);
+        assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
         dst.reserve(1);
-        let removed = self.swap_out(row);
+        // Two copies, not a swap and a copy: the value to `dst`, the last value into its slot.
+        let (size, last) = (self.item.size(), self.len - 1);
         // SAFETY:
-        // - `removed` holds an initialized value of the shared type that `self` no longer
-        //   counts; slot `dst.len` is inside `dst`'s allocation (reserved above) and
-        //   uninitialized; the columns are distinct (`&mut` both), so nothing overlaps.
-        unsafe { copy_bytes(removed, dst.slot(dst.len), self.item.size()) };
+        // - slot `row < len` holds an initialized value of the shared type; slot `dst.len`
+        //   is inside `dst`'s allocation (reserved above) and uninitialized; the columns are
+        //   distinct (`&mut` both), so nothing overlaps.
+        unsafe { copy_bytes(self.slot(row), dst.slot(dst.len), size) };
         dst.len += 1;
+        if row != last {
+            // SAFETY:
+            // - slot `last` holds an initialized value, slot `row` one that was just moved
+            //   out (so overwriting it drops nothing); distinct slots of `size` bytes.
+            unsafe { copy_bytes(self.slot(last), self.slot(row), size) };
+        }
+        self.len = last;
     }
 
     /// A type-erased pointer to the value at `row`.

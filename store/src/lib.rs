@@ -60,8 +60,10 @@ mod entity;
 mod error;
 mod primitives;
 pub mod query;
+mod row_move;
 pub mod sharded_map;
 mod storage;
+mod ticks;
 mod world;
 
 pub mod commands;

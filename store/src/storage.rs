@@ -13,6 +13,7 @@ use crate::column::Column;
 use crate::component::{ComponentId, ComponentInfo, StorageKind};
 use crate::entity::{Entities, Entity, WorldId};
 use crate::primitives::AtomicCell;
+pub(crate) use crate::ticks::{RowTicks, Ticks};
 
 /// A hasher for keys that already are hashes (`TypeId`): it keeps the last `u64` written.
 #[derive(Default, Clone, Copy, Debug)]
@@ -182,64 +183,24 @@ impl Tokens {
     }
 }
 
-/// The change ticks of one row of one component.
-///
-/// # Invariants
-///
-/// `added` holds the world tick at which the row's value was added; `changed` the tick at
-/// which it was added or last handed out mutably. Both only ever hold ticks the world has
-/// handed out.
-#[derive(Debug)]
-pub(crate) struct RowTicks {
-    pub(crate) added: AtomicCell<u32>,
-    pub(crate) changed: AtomicCell<u32>,
-}
-
-/// Per-row change ticks of one component in one table (or sparse set), beside the values:
-/// one entry per row.
-#[derive(Debug, Default)]
-pub(crate) struct Ticks {
-    pub(crate) rows: Vec<RowTicks>,
-}
-
-impl Ticks {
-    #[inline]
-    pub(crate) fn push(&mut self, added: u32, changed: u32) {
-        self.rows
-            .push(RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) });
-    }
-
-    #[inline]
-    pub(crate) fn swap_remove(&mut self, row: usize) -> (u32, u32) {
-        let ticks = self.rows.swap_remove(row);
-        (ticks.added.load(), ticks.changed.load())
-    }
-
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.rows.reserve(n);
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.rows.clear();
-    }
-}
-
 /// One archetype table: the entities that have exactly one set of table components, and one
 /// column per component (opaque; named by the query traits' plumbing). The columns themselves are not here: each sits in its component's
 /// arena, inside that component's token cell, at `positions[i]`.
 #[derive(Debug)]
 pub struct Table {
     /// The table components, sorted.
-    pub(crate) components: SmallVec<[ComponentId; 8]>,
+    /// (Boxed slices, not small vectors: the row moves read them on every call.)
+    pub(crate) components: Box<[ComponentId]>,
     /// For each component, the position of this table's column in the component's arena.
     /// Tables are never removed and each new table appends one column to each of its
     /// components' arenas, so positions grow with the table index.
-    pub(crate) positions: SmallVec<[u32; 8]>,
+    pub(crate) positions: Box<[u32]>,
     /// For each component, the rows' change ticks.
     pub(crate) ticks: Box<[Ticks]>,
     pub(crate) entities: Vec<Entity>,
     /// By bundle type: the index in `Storage::edges` of the move made by inserting it.
     pub(crate) insert_edges: IdMap<TypeId, u32>,
+    /// By bundle type: the index in `Storage::remove_edges` of the move made by removing it.
     pub(crate) remove_edges: IdMap<TypeId, u32>,
 }
 
@@ -381,6 +342,8 @@ pub struct Storage {
     pub(crate) bundles: IdMap<TypeId, BundleInfo>,
     /// The cached insert moves between tables (see `Table::insert_edges`).
     pub(crate) edges: Vec<crate::bundle::Edge>,
+    /// The cached remove moves between tables (see `Table::remove_edges`).
+    pub(crate) remove_edges: Vec<crate::bundle::RemoveEdge>,
     /// The world's change tick: rows written carry it; each query run takes a new one.
     pub(crate) tick: AtomicCell<u32>,
 }
@@ -396,6 +359,7 @@ impl Storage {
             resources: IdMap::default(),
             bundles: IdMap::default(),
             edges: Vec::new(),
+            remove_edges: Vec::new(),
             tick: AtomicCell::new(1),
         };
         storage.table_for(SmallVec::new());
@@ -545,7 +509,7 @@ impl Storage {
             return t;
         }
         let t = self.tables.len() as u32;
-        let mut positions = SmallVec::new();
+        let mut positions = Vec::with_capacity(components.len());
         let mut ticks = Vec::with_capacity(components.len());
         for &c in &components {
             let store = self.store_mut(c);
@@ -557,8 +521,8 @@ impl Storage {
             ticks.push(Ticks::default());
         }
         self.tables.push(Table {
-            components: components.clone(),
-            positions,
+            components: components.as_slice().into(),
+            positions: positions.into_boxed_slice(),
             ticks: ticks.into_boxed_slice(),
             entities: Vec::new(),
             insert_edges: IdMap::default(),

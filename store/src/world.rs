@@ -5,10 +5,13 @@ use std::any::TypeId;
 use cellar_tokens::arena::QArena;
 use smallvec::SmallVec;
 
-use crate::bundle::{Bundle, BundleInfo, BundleReader, BundleTypes, BundleWriter, Edge, Target};
+use crate::bundle::{
+    Bundle, BundleInfo, BundleReader, BundleTypes, BundleWriter, Edge, RemoveEdge, Target,
+};
 use crate::component::{Component, ComponentId, StorageKind};
 use crate::entity::{Entities, Entity, Location, WorldId};
 use crate::error::{ComponentError, EntityError, ResourceError};
+use crate::row_move::{self, move_row};
 use crate::storage::{ComponentStore, ResourceSlot, SparseSet, Storage, Table, TokenId, Tokens};
 
 /// Entities, their components and the world's resources.
@@ -367,18 +370,17 @@ impl World {
     /// ```
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
         let loc = self.storage.entities.get(entity).ok_or(EntityError::NoSuchEntity(entity))?;
-        self.init_bundle::<B>();
         let edge = self.insert_edge::<B>(loc.table);
-        let to = self.storage.edges[edge].table;
         let tick = self.storage.tick.load();
-        let row =
-            if to == loc.table { loc.row as usize } else { self.storage.move_row(entity, loc, to) };
-        let Storage { tables, components, bundles, edges, .. } = &mut self.storage;
-        let info = &bundles[&TypeId::of::<B>()];
+        let Storage { entities, tables, components, edges, .. } = &mut self.storage;
         let edge = &edges[edge];
+        let row = match edge.table == loc.table {
+            true => loc.row as usize,
+            false => move_row(entities, tables, components, entity, loc, edge.table, &edge.moves),
+        };
         let mut writer = BundleWriter {
             components,
-            ids: &info.ids,
+            ids: &edge.ids,
             targets: &edge.targets,
             next: 0,
             entity,
@@ -387,11 +389,11 @@ impl World {
         };
         bundle.write(&mut writer);
         let table = &mut tables[edge.table as usize];
-        for (&id, &target) in info.ids.iter().zip(&edge.targets) {
-            let Some(i) = table.index_of(id) else { continue };
+        for (&target, &i) in edge.targets.iter().zip(&edge.ticks) {
+            let Some(i) = i else { continue };
             match target {
-                Target::Push(_) => table.ticks[i].push(tick, tick),
-                Target::Replace(_) => table.ticks[i].rows[row].changed.store(tick),
+                Target::Push(_) => table.ticks[i as usize].push(tick, tick),
+                Target::Replace(_) => table.ticks[i as usize].rows[row].changed.store(tick),
                 Target::Sparse => {}
             }
         }
@@ -399,15 +401,22 @@ impl World {
     }
 
     /// The index in `Storage::edges` of the move made by inserting `B` into table `from`.
+    #[inline]
     fn insert_edge<B: Bundle>(&mut self, from: u32) -> usize {
-        let key = TypeId::of::<B>();
-        if let Some(&edge) = self.storage.tables[from as usize].insert_edges.get(&key) {
-            return edge as usize;
+        match self.storage.tables[from as usize].insert_edges.get(&TypeId::of::<B>()) {
+            Some(&edge) => edge as usize,
+            None => self.add_insert_edge::<B>(from),
         }
+    }
+
+    #[cold]
+    fn add_insert_edge<B: Bundle>(&mut self, from: u32) -> usize {
+        self.init_bundle::<B>();
+        let key = TypeId::of::<B>();
         let info = &self.storage.bundles[&key];
         let ids = info.ids.clone();
         let old = &self.storage.tables[from as usize];
-        let mut set = old.components.clone();
+        let mut set: SmallVec<[ComponentId; 8]> = old.components.iter().copied().collect();
         for &id in &info.table_ids {
             if !set.contains(&id) {
                 set.push(id);
@@ -424,8 +433,11 @@ impl World {
                 Some(i) => Target::Push(new.positions[i]),
             })
             .collect();
+        let ticks = ids.iter().map(|&id| new.index_of(id).map(|i| i as u32)).collect();
+        let moves = if to == from { Box::default() } else { row_move::plan(old, new) };
         let index = self.storage.edges.len();
-        self.storage.edges.push(Edge { table: to, targets });
+        let ids = ids.as_slice().into();
+        self.storage.edges.push(Edge { table: to, ids, targets, ticks, moves });
         self.storage.tables[from as usize].insert_edges.insert(key, index as u32);
         index
     }
@@ -451,50 +463,71 @@ impl World {
     /// ```
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
         let loc = self.storage.entities.get(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        self.init_bundle::<B>();
-        let key = TypeId::of::<B>();
-        let Storage { tables, components, bundles, .. } = &mut self.storage;
-        let info = &bundles[&key];
-        let table = &tables[loc.table as usize];
-        let mut sources: SmallVec<[Option<u32>; 8]> = SmallVec::new();
-        for &id in &info.ids {
-            let store = components[id.index()].as_ref().expect("registered");
-            let source = match &store.sparse {
-                Some(set) => set.row(entity).map(|_| None),
-                None => table.index_of(id).map(|i| Some(table.positions[i])),
-            };
-            match source {
-                Some(source) => sources.push(source),
-                None => {
+        let edge = self.remove_edge::<B>(loc.table);
+        let Storage { entities, tables, components, remove_edges, .. } = &mut self.storage;
+        let edge = &remove_edges[edge];
+        if !edge.all_present {
+            // In bundle order, so the error names the first component the entity lacks.
+            for (&id, &source) in edge.ids.iter().zip(&edge.sources) {
+                let store = components[id.index()].as_ref().expect("registered");
+                let present = match &store.sparse {
+                    Some(set) => set.row(entity).is_some(),
+                    None => source.is_some(),
+                };
+                if !present {
                     return Err(ComponentError::Missing { entity, component: store.info.name() });
                 }
             }
         }
-        let to = match table.remove_edges.get(&key) {
-            Some(&to) => to,
-            None => {
-                let set = table.components.iter().copied().filter(|c| !info.table_ids.contains(c));
-                let set = set.collect();
-                let to = self.storage.table_for(set);
-                self.storage.tables[loc.table as usize].remove_edges.insert(key, to);
-                to
-            }
-        };
-        let Storage { components, bundles, .. } = &mut self.storage;
-        let info = &bundles[&key];
+        let to = edge.table;
         let mut reader = BundleReader {
             components,
-            ids: &info.ids,
-            sources: &sources,
+            ids: &edge.ids,
+            sources: &edge.sources,
             next: 0,
             entity,
             row: loc.row as usize,
         };
         let value = B::take(&mut reader);
         if to != loc.table {
-            self.storage.move_row(entity, loc, to);
+            move_row(entities, tables, components, entity, loc, to, &edge.moves);
         }
         Ok(value)
+    }
+
+    /// The index in `Storage::remove_edges` of the move made by removing `B` from table
+    /// `from`.
+    #[inline]
+    fn remove_edge<B: Bundle>(&mut self, from: u32) -> usize {
+        match self.storage.tables[from as usize].remove_edges.get(&TypeId::of::<B>()) {
+            Some(&edge) => edge as usize,
+            None => self.add_remove_edge::<B>(from),
+        }
+    }
+
+    #[cold]
+    fn add_remove_edge<B: Bundle>(&mut self, from: u32) -> usize {
+        self.init_bundle::<B>();
+        let key = TypeId::of::<B>();
+        let info = &self.storage.bundles[&key];
+        let table = &self.storage.tables[from as usize];
+        let sources: Box<[Option<u32>]> = (info.ids.iter())
+            .map(|&id| match self.storage.store(id).kind {
+                StorageKind::Table => table.index_of(id).map(|i| table.positions[i]),
+                StorageKind::SparseSet => None,
+            })
+            .collect();
+        let all_present = sources.iter().all(Option::is_some);
+        let ids = info.ids.as_slice().into();
+        let set = table.components.iter().copied().filter(|c| !info.table_ids.contains(c));
+        let to = self.storage.table_for(set.collect());
+        let (old, new) = (&self.storage.tables[from as usize], &self.storage.tables[to as usize]);
+        let moves = if to == from { Box::default() } else { row_move::plan(old, new) };
+        let index = self.storage.remove_edges.len();
+        let edge = RemoveEdge { table: to, ids, sources, all_present, moves };
+        self.storage.remove_edges.push(edge);
+        self.storage.tables[from as usize].remove_edges.insert(key, index as u32);
+        index
     }
 
     /// Despawns every entity (dropping their components); resources stay.
@@ -775,39 +808,4 @@ fn spawn_one<B: Bundle>(
     bundle.write(&mut writer);
     assert_eq!(writer.next, info.ids.len(), "Bundle::write put fewer values than declared");
     entity
-}
-
-impl Storage {
-    /// Moves `entity`'s row from its table to table `to`: components both tables have move
-    /// with their ticks; components only the old table has must have been taken out of their
-    /// columns already (by `remove`), and only their ticks are dropped here. Returns the new
-    /// row.
-    pub(crate) fn move_row(&mut self, entity: Entity, loc: Location, to: u32) -> usize {
-        let Storage { entities, tables, components, .. } = self;
-        let [src, dst] = tables
-            .get_disjoint_mut([loc.table as usize, to as usize])
-            .expect("moving between two distinct tables");
-        let row = loc.row as usize;
-        for (i, (&c, &pos)) in src.components.iter().zip(&src.positions).enumerate() {
-            let (added, changed) = src.ticks[i].swap_remove(row);
-            let Some(di) = dst.index_of(c) else { continue };
-            let store = components[c.index()].as_mut().expect("registered");
-            let [from, into] = store
-                .columns
-                .values_mut()
-                .get_disjoint_mut([pos as usize, dst.positions[di] as usize])
-                .expect("two tables have two columns");
-            from.swap_remove_move_to(row, into);
-            dst.ticks[di].push(added, changed);
-        }
-        src.entities.swap_remove(row);
-        if let Some(&moved) = src.entities.get(row) {
-            entities.get_mut(moved).expect("tables hold live entities").row = row as u32;
-        }
-        let new_row = dst.entities.len();
-        dst.entities.push(entity);
-        *entities.get_mut(entity).expect("moving a live entity") =
-            Location { table: to, row: new_row as u32 };
-        new_row
-    }
 }

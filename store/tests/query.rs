@@ -143,6 +143,33 @@ fn added_and_changed_follow_the_last_run() {
 }
 
 #[test]
+fn a_loop_over_every_row_marks_only_the_rows_present() {
+    let mut world = World::new();
+    let a = world.spawn((Position(0.0),));
+    let b = world.spawn((Position(0.0), Frozen));
+    let mut changed = QueryState::<Entity, Changed<Position>>::new(&mut world);
+    let mut writer = QueryState::<&mut Position, Without<Frozen>>::new(&mut world);
+    assert_eq!(changed.iter(&world).count(), 2);
+
+    // The writer's loop marks the whole (Position) table at once; b, unchanged, then moves
+    // into that table and must not count as changed, while a still does.
+    writer.for_each_mut(&mut world, |p| p.0 += 1.0);
+    world.remove::<(Frozen,)>(b).unwrap();
+    assert_eq!(changed.iter(&world).collect::<Vec<_>>(), [a]);
+    assert_eq!(changed.iter(&world).count(), 0);
+
+    // A row moved out of a marked table takes its mark along.
+    writer.for_each_mut(&mut world, |p| p.0 += 1.0);
+    world.insert(a, (Frozen,)).unwrap();
+    let mut seen = changed.iter(&world).collect::<Vec<_>>();
+    seen.sort();
+    let mut expected = vec![a, b];
+    expected.sort();
+    assert_eq!(seen, expected);
+    assert_eq!(changed.iter(&world).count(), 0);
+}
+
+#[test]
 fn changed_on_sparse_components() {
     let mut world = World::new();
     world.register_sparse::<Tag>().unwrap();

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::{QueryData, QueryFilter};
 use crate::component::Component;
 use crate::error::QueryError;
-use crate::storage::{TokenId, Tokens};
+use crate::storage::{Storage, TokenId, Tokens};
 
 /// How a query uses one component type.
 ///
@@ -194,6 +194,18 @@ impl QueryAccess {
     pub fn is_read_only(&self) -> bool {
         self.writes().next().is_none()
     }
+
+    /// The tokens of the components read or written that `storage` knows, sorted: what a
+    /// run takes ([`ListedTokens`]).
+    pub(crate) fn token_ids(&self, storage: &Storage) -> SmallVec<[TokenId; 4]> {
+        let mut ids: SmallVec<[TokenId; 4]> = (self.items.iter())
+            .filter(|a| a.kind != AccessKind::Filter)
+            .filter_map(|a| storage.component_token(a.type_id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 /// The token a query asks a [`TokenSource`] for.
@@ -329,31 +341,77 @@ impl<'w> ExclusiveTokens<'w> {
     }
 }
 
-impl<'w> TokenSource<'w> for ExclusiveTokens<'w> {
-    fn read(&mut self, request: TokenRequest) -> Option<&'w QCellOwner> {
-        let slot = self.slots.get_mut(request.token.index())?;
-        match std::mem::replace(slot, Slot::Taken) {
+impl<'w> Slot<'w> {
+    /// Lends the token shared: any number of times, unless it was lent exclusively.
+    fn read(&mut self) -> Option<&'w QCellOwner> {
+        match std::mem::replace(self, Slot::Taken) {
             Slot::Free(owner) => {
                 let owner: &'w QCellOwner = owner;
-                *slot = Slot::Shared(owner);
+                *self = Slot::Shared(owner);
                 Some(owner)
             }
             Slot::Shared(owner) => {
-                *slot = Slot::Shared(owner);
+                *self = Slot::Shared(owner);
                 Some(owner)
             }
             Slot::Taken => None,
         }
     }
 
-    fn write(&mut self, request: TokenRequest) -> Option<&'w mut QCellOwner> {
-        let slot = self.slots.get_mut(request.token.index())?;
-        match std::mem::replace(slot, Slot::Taken) {
+    /// Lends the token exclusively: once, and only if it was not lent before.
+    fn write(&mut self) -> Option<&'w mut QCellOwner> {
+        match std::mem::replace(self, Slot::Taken) {
             Slot::Free(owner) => Some(owner),
             other => {
-                *slot = other;
+                *self = other;
                 None
             }
         }
+    }
+}
+
+impl<'w> TokenSource<'w> for ExclusiveTokens<'w> {
+    fn read(&mut self, request: TokenRequest) -> Option<&'w QCellOwner> {
+        self.slots.get_mut(request.token.index())?.read()
+    }
+
+    fn write(&mut self, request: TokenRequest) -> Option<&'w mut QCellOwner> {
+        self.slots.get_mut(request.token.index())?.write()
+    }
+}
+
+/// Lends only the listed tokens, as [`ExclusiveTokens`] lends all: what a cached query
+/// takes from `&mut Tokens` for one run, without a slot per token of the world.
+pub(crate) struct ListedTokens<'w> {
+    slots: SmallVec<[(TokenId, Slot<'w>); 4]>,
+}
+
+impl<'w> ListedTokens<'w> {
+    /// Lends the tokens `ids` (sorted, without repeats) out of `tokens`.
+    pub(crate) fn new(tokens: &'w mut Tokens, ids: &[TokenId]) -> Self {
+        let mut rest = tokens.as_mut_slice();
+        let mut next = 0; // the index of `rest[0]`
+        let mut slots = SmallVec::new();
+        for &id in ids {
+            let tail = std::mem::take(&mut rest).get_mut(id.index() - next..);
+            let Some((owner, tail)) = tail.and_then(|t| t.split_first_mut()) else { break };
+            slots.push((id, Slot::Free(owner)));
+            (rest, next) = (tail, id.index() + 1);
+        }
+        ListedTokens { slots }
+    }
+
+    fn slot(&mut self, token: TokenId) -> Option<&mut Slot<'w>> {
+        self.slots.iter_mut().find(|(id, _)| *id == token).map(|(_, slot)| slot)
+    }
+}
+
+impl<'w> TokenSource<'w> for ListedTokens<'w> {
+    fn read(&mut self, request: TokenRequest) -> Option<&'w QCellOwner> {
+        self.slot(request.token)?.read()
+    }
+
+    fn write(&mut self, request: TokenRequest) -> Option<&'w mut QCellOwner> {
+        self.slot(request.token)?.write()
     }
 }

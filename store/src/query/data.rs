@@ -9,7 +9,7 @@ use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
 use crate::primitives::AtomicCell;
-use crate::storage::{RowTicks, SparseSet, Storage, Table};
+use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
 /// A type that a query yields per entity: `&T`, `&mut T`, `Option<Q>`, [`Entity`], and
@@ -47,6 +47,12 @@ pub trait QueryData {
     type Columns<'w>;
     /// A cursor over the rows of one table.
     type Fetch<'w>: Default + Send;
+    /// A dense cursor's rows as one iterator: the columns' slice iterators zipped, so the
+    /// query loop steps one index for all of them and the compiler can vectorize it.
+    type Dense<'w>: Iterator<Item = Self::DenseItem<'w>>;
+    /// What [`Dense`](QueryData::Dense) yields: the item, with tuples nested in pairs (the
+    /// shape of a zip); [`unnest`](QueryData::unnest) makes it the item.
+    type DenseItem<'w>;
 
     /// Records the components read and written.
     ///
@@ -82,14 +88,16 @@ pub trait QueryData {
     /// The next row's item; `None` if the row does not match (a sparse component is absent).
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
     /// Whether the cursor needs no per-row lookups (no sparse component in this table's
-    /// cursor): then the query loop calls [`fetch_dense`](QueryData::fetch_dense).
+    /// cursor): then the query loop runs over [`into_dense`](QueryData::into_dense).
     fn is_dense(fetch: &Self::Fetch<'_>) -> bool;
     /// Marks every remaining row of a dense cursor as handed out (change ticks), once,
-    /// before a loop of [`fetch_dense`](QueryData::fetch_dense) over all of them.
+    /// before a loop over all of them.
     fn mark_dense(fetch: &Self::Fetch<'_>);
-    /// The next row's item, for a cursor that [`is_dense`](QueryData::is_dense), after
+    /// The rows of a cursor that [`is_dense`](QueryData::is_dense), after
     /// [`mark_dense`](QueryData::mark_dense).
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w>;
+    /// The item of one dense row.
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
     /// Splits a cursor into the first `at` rows and the rest.
@@ -190,6 +198,8 @@ impl<T: Component> QueryData for &T {
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = ReadFetch<'w, T>;
+    type Dense<'w> = slice::Iter<'w, T>;
+    type DenseItem<'w> = &'w T;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         access.read::<T>()
@@ -263,8 +273,12 @@ impl<T: Component> QueryData for &T {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.values.next()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.values
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
@@ -316,14 +330,16 @@ pub enum WriteColumns<'w, T> {
     Sparse { items: Vec<Option<&'w mut T>>, set: &'w SparseSet },
 }
 
+#[inline]
 fn take_column<'w>(
     rest: &mut &'w mut [Column],
     consumed: &mut usize,
     pos: usize,
 ) -> &'w mut Column {
     let skip = pos.checked_sub(*consumed).expect("tables are visited in increasing order");
-    let (_, tail) = std::mem::take(rest).split_at_mut(skip);
-    let (column, tail) = tail.split_first_mut().expect("a table's column is in its arena");
+    let (column, tail) = (std::mem::take(rest).get_mut(skip..))
+        .and_then(<[Column]>::split_first_mut)
+        .expect("a table's column is in its arena");
     *rest = tail;
     *consumed = pos + 1;
     column
@@ -336,6 +352,8 @@ fn take_column<'w>(
 pub struct WriteFetch<'w, T> {
     values: slice::IterMut<'w, T>,
     changed: slice::Iter<'w, RowTicks>,
+    /// The table's ticks, for marking every row at once.
+    ticks: Option<&'w Ticks>,
     tick: u32,
     #[allow(clippy::type_complexity)]
     sparse: Option<std::vec::IntoIter<Option<(&'w mut T, &'w AtomicCell<u32>)>>>,
@@ -346,6 +364,7 @@ impl<T> Default for WriteFetch<'_, T> {
         WriteFetch {
             values: Default::default(),
             changed: Default::default(),
+            ticks: None,
             tick: 0,
             sparse: None,
         }
@@ -357,6 +376,8 @@ impl<T: Component> QueryData for &mut T {
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = WriteFetch<'w, T>;
+    type Dense<'w> = slice::IterMut<'w, T>;
+    type DenseItem<'w> = &'w mut T;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         access.write::<T>()
@@ -413,9 +434,11 @@ impl<T: Component> QueryData for &mut T {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
                 Some(i) => {
                     let column = take_column(rest, consumed, table.positions[i] as usize);
+                    let ticks = &table.ticks[i];
                     WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
-                        changed: table.ticks[i].rows.iter(),
+                        changed: ticks.rows.iter(),
+                        ticks: Some(ticks),
                         tick,
                         sparse: None,
                     }
@@ -459,13 +482,17 @@ impl<T: Component> QueryData for &mut T {
     }
     #[inline(always)]
     fn mark_dense(fetch: &Self::Fetch<'_>) {
-        for ticks in fetch.changed.as_slice() {
-            ticks.changed.store(fetch.tick);
+        if let Some(ticks) = fetch.ticks {
+            ticks.mark_all(fetch.tick);
         }
     }
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.values.next()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.values
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
@@ -478,7 +505,7 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
-        let WriteFetch { values, changed, tick, sparse } = fetch;
+        let WriteFetch { values, changed, ticks, tick, sparse } = fetch;
         let (a, b) = split_slice_mut(values.into_slice(), at);
         let (ca, cb) = split_slice(changed.as_slice(), at);
         let (sa, sb) = match sparse {
@@ -490,8 +517,8 @@ impl<T: Component> QueryData for &mut T {
             }
         };
         (
-            WriteFetch { values: a.iter_mut(), changed: ca.iter(), tick, sparse: sa },
-            WriteFetch { values: b.iter_mut(), changed: cb.iter(), tick, sparse: sb },
+            WriteFetch { values: a.iter_mut(), changed: ca.iter(), ticks, tick, sparse: sa },
+            WriteFetch { values: b.iter_mut(), changed: cb.iter(), ticks, tick, sparse: sb },
         )
     }
 }
@@ -501,6 +528,8 @@ impl QueryData for Entity {
     type State = ();
     type Columns<'w> = ();
     type Fetch<'w> = slice::Iter<'w, Entity>;
+    type Dense<'w> = std::iter::Copied<slice::Iter<'w, Entity>>;
+    type DenseItem<'w> = Entity;
 
     fn access(_: &mut QueryAccess) -> Result<(), QueryError> {
         Ok(())
@@ -535,8 +564,12 @@ impl QueryData for Entity {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        fetch.next().copied()
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        fetch.copied()
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item
     }
     #[inline(always)]
     fn skip(fetch: &mut slice::Iter<'_, Entity>) {
@@ -558,6 +591,8 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type State = Option<Q::State>;
     type Columns<'w> = Option<Q::Columns<'w>>;
     type Fetch<'w> = Option<Q::Fetch<'w>>;
+    type Dense<'w> = OptionDense<Q::Dense<'w>>;
+    type DenseItem<'w> = Option<Q::DenseItem<'w>>;
 
     fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
         Q::access(access)
@@ -609,11 +644,12 @@ impl<Q: QueryData> QueryData for Option<Q> {
         }
     }
     #[inline(always)]
-    fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
-        Some(match fetch {
-            Some(f) => Q::fetch_dense(f),
-            None => None,
-        })
+    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+        OptionDense(fetch.map(Q::into_dense))
+    }
+    #[inline(always)]
+    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+        item.map(Q::unnest)
     }
     #[inline(always)]
     fn skip(fetch: &mut Self::Fetch<'_>) {
@@ -632,10 +668,64 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
 }
 
+/// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component, `None`
+/// without end where it does not (the query loop stops at the table's last row).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct OptionDense<I>(Option<I>);
+
+impl<I: Iterator> Iterator for OptionDense<I> {
+    type Item = Option<I::Item>;
+    #[inline(always)]
+    fn next(&mut self) -> Option<Option<I::Item>> {
+        match &mut self.0 {
+            Some(rows) => rows.next().map(Some),
+            None => Some(None),
+        }
+    }
+}
+
 impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
         columns.as_ref().map(Q::copy_columns)
     }
+}
+
+// A tuple's dense rows are its parts' zipped right-nested, `Zip<A, Zip<B, C>>`, which keeps
+// std's one-index zip (every part a slice iterator) for any arity.
+
+/// The type of a tuple's zipped dense rows.
+macro_rules! dense_ty {
+    ($w:lifetime;) => { std::iter::Repeat<()> };
+    ($w:lifetime; $a:ident) => { $a::Dense<$w> };
+    ($w:lifetime; $a:ident, $($rest:ident),+) => {
+        std::iter::Zip<$a::Dense<$w>, dense_ty!($w; $($rest),+)>
+    };
+}
+
+/// The type of one zipped dense row: `(a, (b, c))`.
+macro_rules! dense_item_ty {
+    ($w:lifetime;) => { () };
+    ($w:lifetime; $a:ident) => { $a::DenseItem<$w> };
+    ($w:lifetime; $a:ident, $($rest:ident),+) => {
+        ($a::DenseItem<$w>, dense_item_ty!($w; $($rest),+))
+    };
+}
+
+/// Zips the parts' dense rows.
+macro_rules! dense_zip {
+    () => { std::iter::repeat(()) };
+    ($a:ident: $c:ident) => { $a::into_dense($c) };
+    ($a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
+        $a::into_dense($c).zip(dense_zip!($($rest: $rc),+))
+    };
+}
+
+/// The pattern of one zipped dense row.
+macro_rules! nested {
+    () => { () };
+    ($a:ident) => { $a };
+    ($a:ident, $($rest:ident),+) => { ($a, nested!($($rest),+)) };
 }
 
 macro_rules! tuple_query {
@@ -646,6 +736,8 @@ macro_rules! tuple_query {
             type State = ($($name::State,)*);
             type Columns<'w> = ($($name::Columns<'w>,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
+            type Dense<'w> = dense_ty!('w; $($name),*);
+            type DenseItem<'w> = dense_item_ty!('w; $($name),*);
 
             fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
                 $($name::access(access)?;)*
@@ -702,10 +794,14 @@ macro_rules! tuple_query {
                 $($name::mark_dense($c);)*
             }
             #[inline(always)]
-            fn fetch_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+            fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
                 let ($($c,)*) = fetch;
-                $(let $s = $name::fetch_dense($c);)*
-                Some(($($s?,)*))
+                dense_zip!($($name: $c),*)
+            }
+            #[inline(always)]
+            fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
+                let nested!($($s),*) = item;
+                ($($name::unnest($s),)*)
             }
             #[inline(always)]
             fn skip(fetch: &mut Self::Fetch<'_>) {

@@ -7,7 +7,7 @@ use super::access::QueryAccess;
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
-use crate::storage::{RowTicks, SparseSet, Storage, Table};
+use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
 /// A condition on rows: [`With`], [`Without`], [`Added`], [`Changed`], and tuples of up to
@@ -251,7 +251,7 @@ pub struct Added<T>(PhantomData<fn() -> T>);
 /// Handing out `&mut T` counts as a change whether or not the value is written, as in
 /// bevy's change detection without its `Mut<T>` wrapper; a query does not see its own
 /// changes on its next run. Loops that visit every row of a table (`for_each`, `fold`,
-/// `par_iter`) mark the table's rows in one pass before visiting them, so a loop that panics
+/// `par_iter`) mark all the table's rows at once before visiting them, so a loop that panics
 /// part-way may leave later rows of that table marked as well.
 ///
 /// # Examples
@@ -275,6 +275,8 @@ pub struct Changed<T>(PhantomData<fn() -> T>);
 #[derive(Debug, Default)]
 pub struct TickFetch<'w> {
     inner: TickInner<'w>,
+    /// Every row passes: a mark of every row (`Ticks::mark_all`) is newer than the last run.
+    all: bool,
     last_run: u32,
     this_run: u32,
 }
@@ -302,12 +304,12 @@ impl TickFetch<'_> {
         };
         ticks.is_some_and(|t| {
             let tick = if added { t.added.load() } else { t.changed.load() };
-            is_newer(tick, self.last_run, self.this_run)
+            self.all || is_newer(tick, self.last_run, self.this_run)
         })
     }
 
     fn split(self, at: usize) -> (Self, Self) {
-        let (last_run, this_run) = (self.last_run, self.this_run);
+        let (all, last_run, this_run) = (self.all, self.last_run, self.this_run);
         let (a, b) = match self.inner {
             TickInner::Dense { ticks, added } => {
                 let s = ticks.as_slice();
@@ -326,7 +328,10 @@ impl TickFetch<'_> {
                 )
             }
         };
-        (TickFetch { inner: a, last_run, this_run }, TickFetch { inner: b, last_run, this_run })
+        (
+            TickFetch { inner: a, all, last_run, this_run },
+            TickFetch { inner: b, all, last_run, this_run },
+        )
     }
 }
 
@@ -338,17 +343,19 @@ fn tick_fetch<'w>(
     last_run: u32,
     this_run: u32,
 ) -> TickFetch<'w> {
-    let inner = match state.set(storage) {
-        Some(set) => TickInner::Sparse { entities: table.entities.iter(), set, added },
+    let (inner, ticks) = match state.set(storage) {
+        Some(set) => (TickInner::Sparse { entities: table.entities.iter(), set, added }, None),
         None => match table.index_of(state.id) {
             Some(i) => {
                 let ticks = &table.ticks[i];
-                TickInner::Dense { ticks: ticks.rows.iter(), added }
+                (TickInner::Dense { ticks: ticks.rows.iter(), added }, Some(ticks))
             }
-            None => TickInner::default(),
+            None => (TickInner::default(), None),
         },
     };
-    TickFetch { inner, last_run, this_run }
+    let all =
+        !added && ticks.and_then(Ticks::pending).is_some_and(|t| is_newer(t, last_run, this_run));
+    TickFetch { inner, all, last_run, this_run }
 }
 
 macro_rules! tick_filter {
@@ -384,8 +391,8 @@ macro_rules! tick_filter {
                 fetch.next()
             }
             #[inline(always)]
-            fn passes_all(_: &TickFetch<'_>) -> bool {
-                false
+            fn passes_all(fetch: &TickFetch<'_>) -> bool {
+                fetch.all
             }
             fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
                 fetch.split(at)

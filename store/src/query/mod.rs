@@ -28,13 +28,15 @@ pub use access::{
     TokenSource,
 };
 pub use data::{
-    ComponentState, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns, WriteFetch,
+    ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
+    WriteFetch,
 };
 pub use filter::{
     Added, Changed, FilterState, PresenceFetch, QueryFilter, TickFetch, With, Without,
 };
 pub use state::{ParIter, Query, QueryIter, QueryState};
 
+pub(crate) use access::ListedTokens;
 pub(crate) use state::StateRef;
 
 use crate::error::QueryError;
@@ -165,7 +167,7 @@ impl World {
     ) -> Result<QueryIter<'_, 'static, Q, F>, QueryError> {
         let mut state = QueryState::<Q, F>::try_new(self)?;
         let (storage, tokens) = self.split();
-        let mut tokens = ExclusiveTokens::new(tokens);
+        let mut tokens = ListedTokens::new(tokens, state.token_ids());
         let columns = Q::columns(state.q_state(), storage, &mut tokens)
             .expect("a world lends every token of its own");
         let (last_run, this_run) = state.begin_run(storage);

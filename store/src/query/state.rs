@@ -4,12 +4,14 @@ use std::marker::PhantomData;
 
 use rayon::prelude::*;
 
-use super::access::{ExclusiveTokens, QueryAccess, SharedTokens, TokenSource};
+use smallvec::SmallVec;
+
+use super::access::{ListedTokens, QueryAccess, SharedTokens, TokenSource};
 use super::data::{QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
-use crate::storage::{Storage, Table};
+use crate::storage::{Storage, Table, TokenId};
 use crate::world::World;
 
 /// A query's cached state: the component ids it uses, the tables it matches, and the tick of
@@ -41,6 +43,8 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     q: Q::State,
     f: F::State,
     access: QueryAccess,
+    /// The tokens a run takes, sorted.
+    tokens: SmallVec<[TokenId; 4]>,
     matched: Vec<u32>,
     /// By table index: whether the table is in `matched`.
     is_matched: Vec<bool>,
@@ -101,6 +105,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             world: world.id(),
             q,
             f,
+            tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
             is_matched: Vec::new(),
@@ -122,6 +127,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             world: storage.world_id(),
             q: Q::get_state(storage)?,
             f: F::get_state(storage)?,
+            tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
             is_matched: Vec::new(),
@@ -153,6 +159,10 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// ```
     pub fn world_id(&self) -> WorldId {
         self.world
+    }
+
+    pub(crate) fn token_ids(&self) -> &[TokenId] {
+        &self.tokens
     }
 
     pub(crate) fn q_state(&self) -> &Q::State {
@@ -236,7 +246,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             *self = Self::try_new(world).expect("the access was valid before");
         }
         let (storage, tokens) = world.split();
-        let mut source = ExclusiveTokens::new(tokens);
+        let mut source = ListedTokens::new(tokens, &self.tokens);
         self.query(storage, &mut source).expect("a world lends every token of its own")
     }
 
@@ -786,17 +796,21 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
 
     #[inline]
     fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
-        let mut acc = init;
-        loop {
-            // Locals, not fields: the cursors stay in registers for the table's rows.
-            let mut fetch = std::mem::take(&mut self.fetch);
-            let mut filter = std::mem::take(&mut self.filter);
-            acc = run_rows::<Q, F, B>(&mut fetch, &mut filter, self.rows, acc, &mut g);
-            self.rows = 0;
-            if self.next_table().is_none() {
-                return acc;
-            }
+        // The rest of the current table, then every table left, with the cursors in locals
+        // (not fields), so they stay in registers and are never stored back.
+        let (fetch, filter) = (std::mem::take(&mut self.fetch), std::mem::take(&mut self.filter));
+        let mut acc = run_rows::<Q, F, B>(fetch, filter, self.rows, init, &mut g);
+        let (Some(columns), Some(state)) = (self.columns.as_mut(), self.state.as_deref()) else {
+            return acc;
+        };
+        let (storage, last_run, this_run) = (self.storage, self.last_run, self.this_run);
+        for &t in state.matched.get(self.next_table..).unwrap_or_default() {
+            let table: &'w Table = &storage.tables[t as usize];
+            let fetch = Q::fetch_table(&state.q, columns, table, this_run);
+            let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+            acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
         }
+        acc
     }
 }
 
@@ -804,29 +818,26 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
 /// neither the items nor the filter need per-row lookups, the general loop otherwise.
 #[inline(always)]
 fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
-    fetch: &mut Q::Fetch<'w>,
-    filter: &mut F::Fetch<'w>,
+    mut fetch: Q::Fetch<'w>,
+    mut filter: F::Fetch<'w>,
     rows: usize,
     mut acc: B,
     g: &mut impl FnMut(B, Q::Item<'w>) -> B,
 ) -> B {
-    if Q::is_dense(fetch) && F::passes_all(filter) {
+    if Q::is_dense(&fetch) && F::passes_all(&filter) {
         // Every row of the cursor is handed out below: mark them changed in one pass.
-        Q::mark_dense(fetch);
-        for _ in 0..rows {
-            match Q::fetch_dense(fetch) {
-                Some(item) => acc = g(acc, item),
-                None => break,
-            }
+        Q::mark_dense(&fetch);
+        for (_, item) in (0..rows).zip(Q::into_dense(fetch)) {
+            acc = g(acc, Q::unnest(item));
         }
     } else {
         for _ in 0..rows {
-            if F::filter(filter) {
-                if let Some(item) = Q::fetch(fetch) {
+            if F::filter(&mut filter) {
+                if let Some(item) = Q::fetch(&mut fetch) {
                     acc = g(acc, item);
                 }
             } else {
-                Q::skip(fetch);
+                Q::skip(&mut fetch);
             }
         }
     }
@@ -908,8 +919,8 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
                 jobs.push((fetch, filter, rows));
             }
         }
-        let run = |(mut fetch, mut filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
-            run_rows::<Q, F, ()>(&mut fetch, &mut filter, rows, (), &mut |(), item| f(item));
+        let run = |(fetch, filter, rows): (Q::Fetch<'w>, F::Fetch<'w>, usize)| {
+            run_rows::<Q, F, ()>(fetch, filter, rows, (), &mut |(), item| f(item));
         };
         if jobs.len() <= 1 {
             jobs.into_iter().for_each(run);

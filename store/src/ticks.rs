@@ -1,0 +1,106 @@
+//! Change ticks: when each row of a component was added and last handed out mutably.
+
+use crate::primitives::AtomicCell;
+
+/// The change ticks of one row of one component.
+///
+/// # Invariants
+///
+/// `added` holds the world tick at which the row's value was added; `changed` the tick at
+/// which it was added or last handed out mutably. Both only ever hold ticks the world has
+/// handed out.
+#[derive(Debug)]
+pub(crate) struct RowTicks {
+    pub(crate) added: AtomicCell<u32>,
+    pub(crate) changed: AtomicCell<u32>,
+}
+
+/// Per-row change ticks of one component in one table (or sparse set), beside the values:
+/// one entry per row, and one tick for a write to every row at once.
+///
+/// A loop that hands out every row of a table mutably stores one tick in `marked` instead
+/// of one per row: the rows' changed tick is then the newer of their own and `marked`.
+/// Any change to the set of rows first writes `marked` into the rows (`settle`), so a row
+/// that arrives later is never covered by an older mark.
+///
+/// # Invariants
+///
+/// - While `marked != settled` (a mark is pending), every row in `rows` was changed at
+///   `marked` or later; otherwise `marked` says nothing about the rows.
+/// - `settled` only changes under `&mut self`, so shared readers see a stable value.
+#[derive(Debug, Default)]
+pub(crate) struct Ticks {
+    pub(crate) rows: Vec<RowTicks>,
+    /// The tick of the last write to every row at once.
+    marked: AtomicCell<u32>,
+    /// The value of `marked` last written into the rows.
+    settled: u32,
+}
+
+/// Whether `a` is a later tick than `b` (wrap-around safe within half the tick range).
+#[inline(always)]
+fn later(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) > 0
+}
+
+impl Ticks {
+    /// Marks every row as changed at `tick`, in O(1). Needs the component's exclusive token
+    /// (every row is handed out mutably), so no other writer races the load and store.
+    #[inline]
+    pub(crate) fn mark_all(&self, tick: u32) {
+        let marked = self.marked.load();
+        if marked == self.settled || later(tick, marked) {
+            self.marked.store(tick);
+        }
+    }
+
+    /// The tick of a pending mark of every row, if there is one.
+    #[inline]
+    pub(crate) fn pending(&self) -> Option<u32> {
+        let marked = self.marked.load();
+        (marked != self.settled).then_some(marked)
+    }
+
+    /// Writes a pending mark into the rows, so the set of rows can change.
+    #[inline]
+    fn settle(&mut self) {
+        let marked = self.marked.load();
+        if marked != self.settled {
+            self.settle_rows(marked);
+        }
+    }
+
+    #[cold]
+    fn settle_rows(&mut self, marked: u32) {
+        for row in &self.rows {
+            if later(marked, row.changed.load()) {
+                row.changed.store(marked);
+            }
+        }
+        self.settled = marked;
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, added: u32, changed: u32) {
+        self.settle();
+        self.rows
+            .push(RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) });
+    }
+
+    /// Removes row `row` (the last row takes its place); returns its (added, changed) ticks.
+    #[inline]
+    pub(crate) fn swap_remove(&mut self, row: usize) -> (u32, u32) {
+        self.settle();
+        let ticks = self.rows.swap_remove(row);
+        (ticks.added.load(), ticks.changed.load())
+    }
+
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.rows.reserve(n);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.rows.clear();
+        self.settled = self.marked.load();
+    }
+}
