@@ -702,7 +702,7 @@ impl Schedule {
     ///
     /// Where the schedule cannot be built ([`try_run`](Self::try_run) returns the error
     /// instead), and where a system panics: the panic is resumed on the caller's thread with a
-    /// `String` payload `system `<name>` panicked: <message>`. The world stays valid: the
+    /// `String` payload ``system `NAME` panicked: MESSAGE``. The world stays valid: the
     /// panicking system's commands are dropped, those of the other systems of its batch are
     /// applied, and the batches after it do not run.
     ///
