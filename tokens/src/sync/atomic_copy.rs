@@ -75,6 +75,28 @@ pub(crate) mod frozen {
     frozen_load!(/** Eight bytes. */ load64, u64,
         "mov {out}, qword ptr [{src}]", "ldr {out}, [{src}]");
 
+    /// A frozen load of 16 bytes, as two (or more) single-copy-atomic loads of the 8-byte
+    /// words in it: a torn pair is caught by the caller's stamp check like any torn copy.
+    /// One 16-byte load lets the copy be stored with 16-byte stores, which the consumer's
+    /// 16-byte loads can forward from (eight-byte stores read back 16 at a time stall).
+    ///
+    /// # Safety
+    ///
+    /// - `src` is valid for reads of 16 bytes and aligned to 8.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) unsafe fn load128(src: *const u8) -> core::arch::x86_64::__m128i {
+        let out;
+        // SAFETY:
+        // - the caller guarantees `src` is valid; `movups` needs no alignment, reads exactly
+        //   those 16 bytes and writes only `out`.
+        unsafe {
+            asm!("movups {out}, xmmword ptr [{src}]", src = in(reg) src, out = lateout(xmm_reg) out,
+                 options(nostack, preserves_flags, readonly))
+        };
+        out
+    }
+
     /// A frozen load of a word of `width` bytes (1, 2, 4 or 8), zero-extended.
     ///
     /// # Safety
@@ -201,6 +223,20 @@ pub(crate) unsafe fn load<T>(src: *const T) -> MaybeUninit<T> {
     let mut out = MaybeUninit::<T>::uninit();
     let (src, dst) = (src.cast::<u8>(), out.as_mut_ptr().cast::<u8>());
     let mut offset = 0;
+    #[cfg(target_arch = "x86_64")]
+    if width == 8 {
+        while offset + 16 <= size_of::<T>() {
+            let (s, d) = (src.wrapping_add(offset), dst.wrapping_add(offset));
+            // SAFETY:
+            // - `s` is 16 bytes of `*src`, aligned to 8 (caller, and the bound above);
+            //   writers store atomically (caller), so this load races with no plain write.
+            let pair = unsafe { frozen::load128(s) };
+            // SAFETY:
+            // - `d` is 16 bytes of our own `out`, valid for an unaligned write.
+            unsafe { d.cast::<core::arch::x86_64::__m128i>().write_unaligned(pair) };
+            offset += 16;
+        }
+    }
     while offset < size_of::<T>() {
         // `offset + width <= size_of::<T>()` and `offset` is a multiple of `width`, which
         // divides T's alignment: the word is in bounds and aligned in both values.
