@@ -89,6 +89,9 @@ impl<T> std::ops::Deref for Padded<T> {
     }
 }
 
+/// One shard behind its own lock, on cache lines of its own.
+type PaddedShard<K, V> = Padded<RwLock<Shard<K, V>>>;
+
 /// A hash map that many threads read and write at once: the keys are spread over N shards
 /// (a power of two) by hash, and each shard is a `HashMap` behind its own
 /// [`cellar_tokens::sync::RwLock`]. Two threads contend only when their keys fall in
@@ -124,7 +127,7 @@ impl<T> std::ops::Deref for Padded<T> {
 /// assert_eq!(grid.with(&(3, 4), |ids| ids.len()), Some(10));
 /// ```
 pub struct ShardedMap<K, V, S = RandomState> {
-    shards: Box<[Padded<RwLock<Shard<K, V>>>]>,
+    shards: Box<[PaddedShard<K, V>]>,
     hasher: S,
     /// `shards.len() - 1`; the length is a power of two.
     mask: usize,
@@ -420,7 +423,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     pub fn into_entries(self) -> Vec<(K, V)> {
         let mut out = Vec::new();
         for shard in self.shards.into_vec() {
-            out.extend(shard.0.into_inner().buckets.into_iter().flat_map(|(_, bucket)| bucket));
+            out.extend(shard.0.into_inner().buckets.into_values().flatten());
         }
         out
     }

@@ -16,14 +16,11 @@
 //! std never see an uninitialized byte either. This is the technique of the
 //! `atomic-maybe-uninit` crate, reduced to aligned loads.
 //!
-//! Frozen loads exist for x86_64 and aarch64 ([`OPTIMISTIC`]). Elsewhere readers never copy
+//! Frozen loads exist for x86_64 and aarch64 (the `frozen` module). Elsewhere readers never copy
 //! optimistically: they take the lock and read with a plain copy, which races with nobody.
 #![allow(unsafe_code)] // Word-wise atomic copies of arbitrary `T` through raw pointers.
 
 use core::mem::{MaybeUninit, align_of, size_of};
-
-/// Whether this target has frozen loads, so that readers may copy without the lock.
-pub(crate) const OPTIMISTIC: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
 
 /// The width in bytes of the words a `T` is copied in: its alignment, at most 8. `T`'s size
 /// is a multiple of its alignment, so the words tile the value exactly.
