@@ -20,7 +20,9 @@
 //! and one column per function id, by the bench naming convention: `cellar` or `cellar-*` for
 //! ours, `floor-*` for floors, anything else is a peer. Times are criterion's median estimate.
 //! `best peer` is the fastest peer in the row; `X / best peer` is cellar variant X's time
-//! divided by it (below 1: cellar is faster); `X / floor-Y` likewise against each floor.
+//! divided by the fastest of X's peers (below 1: cellar is faster), where a peer named with
+//! the suffix of a cellar variant (`bevy_ecs-single` beside `cellar-single`) is compared with
+//! that variant alone; `X / floor-Y` likewise against each floor.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -243,10 +245,32 @@ impl Grid {
         self.cells.get(&(row.to_string(), function.to_string())).copied()
     }
 
-    /// The fastest peer of `row` and its time.
-    fn best_peer(&self, row: &str) -> Option<(f64, &String)> {
+    /// The peers that cellar function `ours` is compared with. A peer whose name ends in the
+    /// suffix of one of cellar's variants (`bevy_ecs-single` beside `cellar-single`) is a
+    /// like-for-like partner of that variant alone; every other peer is compared with the
+    /// functions that have no partner.
+    fn peers_for(&self, ours: &str) -> Vec<&String> {
+        let suffix_of = |f: &str| f.split_once('-').map(|(_, suffix)| suffix.to_string());
+        let variant_suffixes: Vec<String> = self.ours.iter().filter_map(|f| suffix_of(f)).collect();
+        let partners: Vec<&String> = match suffix_of(ours) {
+            Some(suffix) => {
+                self.peers.iter().filter(|p| suffix_of(p) == Some(suffix.clone())).collect()
+            }
+            None => Vec::new(),
+        };
+        if !partners.is_empty() {
+            return partners;
+        }
         self.peers
             .iter()
+            .filter(|p| suffix_of(p).is_none_or(|s| !variant_suffixes.contains(&s)))
+            .collect()
+    }
+
+    /// The fastest of `ours`'s peers in `row`, and its time.
+    fn best_peer(&self, row: &str, ours: &str) -> Option<(f64, &String)> {
+        self.peers_for(ours)
+            .into_iter()
             .filter_map(|p| self.time(row, p).map(|t| (t, p)))
             .min_by(|a, b| a.0.total_cmp(&b.0))
     }
@@ -278,9 +302,10 @@ fn table(measurements: &[Measurement]) -> String {
             _ => "—".into(),
         };
         if !peers.is_empty() {
-            let best = grid.best_peer(row);
-            line.push(best.map_or("—".into(), |(_, p)| p.clone()));
-            line.extend(ours.iter().map(|c| ratio(time(c), best.map(|b| b.0))));
+            let main = ours.iter().find(|f| *f == "cellar").or(ours.first());
+            let best_name = main.and_then(|m| grid.best_peer(row, m)).map(|(_, p)| p.clone());
+            line.push(best_name.unwrap_or_else(|| "—".into()));
+            line.extend(ours.iter().map(|c| ratio(time(c), grid.best_peer(row, c).map(|b| b.0))));
         }
         for floor in floors {
             line.extend(ours.iter().map(|c| ratio(time(c), time(floor))));
@@ -300,7 +325,7 @@ fn ratio_bars(bench: &str, measurements: &[Measurement]) -> Vec<chart::Bar> {
     grid.rows
         .iter()
         .filter_map(|row| {
-            let (best, _) = grid.best_peer(row)?;
+            let (best, _) = grid.best_peer(row, ours)?;
             let time = grid.time(row, ours)?;
             (best > 0.0)
                 .then(|| chart::Bar { label: format!("{bench}: {row}"), ratio: time / best })
@@ -428,5 +453,38 @@ mod tests {
             "| simple_iter/10 | 150 ns | 300 ns | 200 ns | 100 ns | bevy_ecs | 0.75 | 1.50 |"
         );
         assert!(t.starts_with("| benchmark | cellar | hecs | bevy_ecs | floor-vec | best peer |"));
+    }
+
+    #[test]
+    fn a_suffixed_peer_is_compared_with_its_own_variant_only() {
+        let m = |function: &str, ns: f64| Measurement {
+            group: "schedule".into(),
+            function: function.into(),
+            parameter: None,
+            median_ns: ns,
+            written: SystemTime::UNIX_EPOCH,
+        };
+        let t = table(&[
+            m("cellar", 26.0),
+            m("cellar-single", 8.0),
+            m("bevy_ecs", 100.0),
+            m("bevy_ecs-single", 2.0),
+        ]);
+        let row = t.lines().nth(2).unwrap();
+        assert_eq!(
+            row,
+            "| schedule | 26.0 ns | 8.00 ns | 100 ns | 2.00 ns | bevy_ecs | 0.26 | 4.00 |"
+        );
+        let bars = ratio_bars(
+            "schedule",
+            &[
+                m("cellar", 26.0),
+                m("bevy_ecs", 100.0),
+                m("bevy_ecs-single", 2.0),
+                m("cellar-single", 8.0),
+            ],
+        );
+        assert_eq!(bars.len(), 1);
+        assert!((bars[0].ratio - 0.26).abs() < 1e-9);
     }
 }
