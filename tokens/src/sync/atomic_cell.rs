@@ -24,7 +24,7 @@
 #![allow(unsafe_code)] // Reinterpreting a `T`'s bytes as an atomic word, and a striped lock.
 
 use core::fmt;
-use core::mem::{MaybeUninit, align_of, needs_drop, size_of};
+use core::mem::{align_of, needs_drop, size_of};
 
 use super::atomic_copy::RacyCell;
 #[cfg(any(loom, target_arch = "x86_64", target_arch = "aarch64"))]
@@ -502,7 +502,7 @@ mod lock_free {
     /// - `bits` came from memory holding a valid `T` (padding bytes may be anything).
     #[inline(always)]
     unsafe fn from_bits<T>(bits: u64) -> T {
-        let mut out = MaybeUninit::<T>::uninit();
+        let mut out = core::mem::MaybeUninit::<T>::uninit();
         // SAFETY:
         // - `out` has room for `size_of::<T>() <= 8` bytes; `bits` is a distinct local.
         unsafe {

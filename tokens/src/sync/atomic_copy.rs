@@ -80,7 +80,7 @@ pub(crate) mod frozen {
     /// # Safety
     ///
     /// - `src` is valid for reads of 16 bytes and aligned to 8.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
     pub(crate) unsafe fn load128(src: *const u8) -> core::arch::x86_64::__m128i {
         let out;
@@ -121,7 +121,7 @@ pub(crate) mod frozen {
     ///
     /// - `dst` is valid for reads and writes of `width` bytes and aligned to `width`, and
     ///   every concurrent access to it is atomic.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
     pub(crate) unsafe fn swap(dst: *mut u8, width: usize, new: u64) -> u64 {
         let mut word = new;
@@ -160,7 +160,7 @@ pub(crate) mod frozen {
     /// # Safety
     ///
     /// - As for [`swap`].
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
     pub(crate) unsafe fn compare_exchange(
         dst: *mut u8,
@@ -198,7 +198,7 @@ pub(crate) mod frozen {
     }
 
     /// The low `width` bytes set.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
     pub(crate) const fn mask(width: usize) -> u64 {
         if width >= 8 { u64::MAX } else { (1u64 << (width * 8)) - 1 }
@@ -220,7 +220,7 @@ pub(crate) unsafe fn load<T>(src: *const T) -> MaybeUninit<T> {
     let mut out = MaybeUninit::<T>::uninit();
     let (src, dst) = (src.cast::<u8>(), out.as_mut_ptr().cast::<u8>());
     let mut offset = 0;
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
     if width == 8 {
         while offset + 16 <= size_of::<T>() {
             let (s, d) = (src.wrapping_add(offset), dst.wrapping_add(offset));
