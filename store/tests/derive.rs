@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use cellar_store::prelude::*;
 use cellar_store::BundleTypes;
+use cellar_store::prelude::*;
 
 #[derive(Debug, PartialEq, Clone, Copy)]
 struct Position(f32, f32);
@@ -119,7 +119,8 @@ fn unit_structs_are_empty_bundles() {
 #[test]
 fn spawn_batch_of_derived_bundles() {
     let mut world = World::new();
-    let all = world.spawn_batch((0..100).map(|i| Labelled(Name(i.to_string()), Position(i as f32, 0.0))));
+    let all =
+        world.spawn_batch((0..100).map(|i| Labelled(Name(i.to_string()), Position(i as f32, 0.0))));
     assert_eq!(all.len(), 100);
     assert_eq!(world.get::<Name>(all[42]), Ok(&Name("42".into())));
 }

@@ -44,6 +44,9 @@ use syn::{
 /// accepted; enums and unions are refused. Every type parameter gets a `Send + Sync + 'static`
 /// bound and every lifetime parameter an `'a: 'static` bound, since a bundle is `'static`.
 ///
+/// The struct itself is not a component: `spawn` takes it apart into its fields, and
+/// `remove::<S>` puts them back together, so `world.get::<S>(e)` finds nothing.
+///
 /// A bundle may not hold two components of one type: two fields of the same type compile, but
 /// the world panics the first time it meets the bundle (in `spawn`, `insert` or `remove`),
 /// naming the bundle and the repeated type. A field may not be moved out of a type that
@@ -173,8 +176,12 @@ fn expand(mut input: DeriveInput) -> syn::Result<TokenStream2> {
     // Each field's type, and how `self` reaches it.
     let types: Vec<_> = fields.iter().map(|f| &f.ty).collect();
     let members: Vec<TokenStream2> = match fields {
-        Fields::Named(_) => fields.iter().map(|f| f.ident.as_ref().map(|i| quote!(#i)).unwrap()).collect(),
-        Fields::Unnamed(_) => (0..fields.len()).map(|i| Index::from(i)).map(|i| quote!(#i)).collect(),
+        Fields::Named(_) => {
+            fields.iter().map(|f| f.ident.as_ref().map(|i| quote!(#i)).unwrap()).collect()
+        }
+        Fields::Unnamed(_) => {
+            (0..fields.len()).map(|i| Index::from(i)).map(|i| quote!(#i)).collect()
+        }
         Fields::Unit => Vec::new(),
     };
     let take = match fields {
