@@ -24,9 +24,9 @@
 //! assert_eq!(world.get::<Armor>(e), Ok(&Armor(5)));
 //! ```
 //!
-//! The macro writes the three methods of the `Bundle` trait by hand-written rules, nothing
-//! else: `visit` names each field's type, `write` puts each field, `take` takes each field
-//! back, all in declaration order.
+//! The macro writes the three methods of the `Bundle` trait and nothing else: `visit` names
+//! each field's type, `write` puts each field, `take` takes each field back, all in
+//! declaration order. It needs no `unsafe` code, since the trait is safe to implement.
 
 #![forbid(unsafe_code)]
 
@@ -34,7 +34,7 @@ use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
 use quote::{format_ident, quote};
 use syn::{
-    Data, DeriveInput, Fields, GenericParam, Index, Path, WherePredicate, parse_macro_input,
+    Data, DeriveInput, Fields, GenericParam, Member, Path, WherePredicate, parse_macro_input,
     parse_quote,
 };
 
@@ -175,25 +175,18 @@ fn expand(mut input: DeriveInput) -> syn::Result<TokenStream2> {
 
     // Each field's type, and how `self` reaches it.
     let types: Vec<_> = fields.iter().map(|f| &f.ty).collect();
-    let members: Vec<TokenStream2> = match fields {
-        Fields::Named(_) => {
-            fields.iter().map(|f| f.ident.as_ref().map(|i| quote!(#i)).unwrap()).collect()
-        }
-        Fields::Unnamed(_) => {
-            (0..fields.len()).map(|i| Index::from(i)).map(|i| quote!(#i)).collect()
-        }
-        Fields::Unit => Vec::new(),
-    };
-    let take = match fields {
-        Fields::Named(_) => quote!(Self { #(#members: reader.take::<#types>(),)* }),
-        Fields::Unnamed(_) => quote!(Self( #(reader.take::<#types>(),)* )),
-        Fields::Unit => quote!(Self),
-    };
+    let members: Vec<Member> = fields.members().collect();
     // An empty bundle uses none of its arguments.
     let (types_arg, writer_arg, reader_arg) = if types.is_empty() {
         (format_ident!("_types"), format_ident!("_writer"), format_ident!("_reader"))
     } else {
         (format_ident!("types"), format_ident!("writer"), format_ident!("reader"))
+    };
+    // A struct expression evaluates its fields in the order written: the order of `visit`.
+    let take = match fields {
+        Fields::Named(_) => quote!(Self { #(#members: #reader_arg.take::<#types>(),)* }),
+        Fields::Unnamed(_) => quote!(Self( #(#reader_arg.take::<#types>(),)* )),
+        Fields::Unit => quote!(Self),
     };
 
     // A bundle is `Send + Sync + 'static`, so every parameter must be.
