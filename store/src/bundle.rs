@@ -10,13 +10,43 @@ use crate::row_move::ColumnMove;
 use crate::storage::ComponentStore;
 
 /// A set of components moved in and out of a world together: tuples of up to 12 components,
-/// `()`, or a struct that implements this trait by hand.
+/// `()`, or a struct that derives it (`#[derive(Bundle)]`) or implements it by hand.
 ///
 /// The three methods must name the same component types in the same order: `visit` declares
 /// them, `write` puts the values, `take` takes them back. A bundle may not hold two components
-/// of one type.
+/// of one type: the world panics the first time it meets such a bundle, naming the type.
 ///
-/// # Examples
+/// # Deriving
+///
+/// The derive, re-exported here under the same name, makes each field one component, in
+/// declaration order. Its generated code names `::cellar` by default; code that depends on
+/// this crate directly says so with `#[bundle(crate = cellar_store)]`:
+///
+/// ```
+/// use cellar_store::{Bundle, World};
+///
+/// #[derive(Debug, PartialEq)]
+/// struct Position(f32);
+/// #[derive(Debug, PartialEq)]
+/// struct Health(u32);
+///
+/// #[derive(Bundle)]
+/// #[bundle(crate = cellar_store)]
+/// struct Player {
+///     position: Position,
+///     health: Health,
+/// }
+///
+/// let mut world = World::new();
+/// let e = world.spawn(Player { position: Position(1.0), health: Health(3) });
+/// assert_eq!(world.get::<Position>(e), Ok(&Position(1.0)));
+/// let back = world.remove::<Player>(e).unwrap();
+/// assert_eq!(back.health, Health(3));
+/// ```
+///
+/// # Implementing by hand
+///
+/// What the derive writes, for a struct that wants to do it itself:
 ///
 /// ```
 /// use cellar_store::{Bundle, BundleReader, BundleTypes, BundleWriter, World};

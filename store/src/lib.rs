@@ -72,6 +72,8 @@ pub mod schedule;
 pub mod system;
 
 pub use bundle::{Bundle, BundleReader, BundleTypes, BundleWriter};
+/// `#[derive(Bundle)]`: the macro beside the trait of the same name, so one import brings both.
+pub use cellar_derive::Bundle;
 pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
 pub use entity::{Entity, WorldId};
 pub use error::{ComponentError, EntityError, QueryError, ResourceError};
