@@ -65,9 +65,10 @@ impl<T: ?Sized> UnsafeCell<T> {
 
 /// Blocking on a 32-bit word: the operating system's wait queue where there is one.
 ///
-/// `wait` may return spuriously, so every caller re-checks its condition in a loop. Under
-/// loom, waiting is a yield (loom explores the schedules in which the waker runs next); on
-/// Linux it is the futex; elsewhere it is a yield to the OS scheduler.
+/// `wait` may return spuriously, so every caller re-checks its condition in a loop. On Linux
+/// it is the futex; under loom, a wait queue of loom's own mutex and condition variable with
+/// the futex's rules (so a lost wake-up is a deadlock loom reports); elsewhere it is a yield
+/// to the OS scheduler.
 pub(crate) mod futex {
     use super::AtomicU32;
 
@@ -126,7 +127,60 @@ pub(crate) mod futex {
         }
     }
 
-    #[cfg(any(loom, not(target_os = "linux")))]
+    /// Under loom: a futex with a real wait queue. A waiter stays blocked until a `wake` on
+    /// its word takes it off the queue, so a model that forgets a wake ends in a deadlock
+    /// that loom reports, instead of passing because the waiter re-read a changed word.
+    #[cfg(loom)]
+    mod imp {
+        use super::super::Ordering::Relaxed;
+        use super::AtomicU32;
+        use loom::sync::{Condvar, Mutex};
+
+        /// The threads blocked in `wait`, as (word address, ticket), oldest first.
+        #[derive(Default)]
+        struct Queues {
+            next_ticket: u64,
+            waiting: Vec<(usize, u64)>,
+        }
+
+        loom::lazy_static! {
+            static ref QUEUES: (Mutex<Queues>, Condvar) = (Mutex::default(), Condvar::new());
+        }
+
+        pub(super) fn wait(word: &AtomicU32, expected: u32) {
+            let address = core::ptr::from_ref(word) as usize;
+            let (lock, woken) = &*QUEUES;
+            let mut queues = lock.lock().unwrap();
+            // Checked under the queue lock, as the kernel checks under its bucket lock: a
+            // wake that follows a change of the word cannot fall between check and enqueue.
+            // Relaxed: the queue lock orders this load after any earlier `wake`.
+            if word.load(Relaxed) != expected {
+                return;
+            }
+            queues.next_ticket += 1;
+            let ticket = (address, queues.next_ticket);
+            queues.waiting.push(ticket);
+            while queues.waiting.contains(&ticket) {
+                queues = woken.wait(queues).unwrap();
+            }
+        }
+
+        pub(super) fn wake(word: &AtomicU32, count: i32) {
+            let address = core::ptr::from_ref(word) as usize;
+            let (lock, woken) = &*QUEUES;
+            let mut queues = lock.lock().unwrap();
+            let mut left = usize::try_from(count).unwrap_or(0);
+            queues.waiting.retain(|&(waiting_on, _)| {
+                let wakes = waiting_on == address && left > 0;
+                left -= usize::from(wakes);
+                !wakes
+            });
+            drop(queues);
+            woken.notify_all();
+        }
+    }
+
+    #[cfg(all(not(loom), not(target_os = "linux")))]
     mod imp {
         use super::super::{Ordering::Relaxed, yield_now};
         use super::AtomicU32;

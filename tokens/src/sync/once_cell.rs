@@ -296,8 +296,7 @@ impl<T> OnceCell<T> {
                     if self.owner.load(Relaxed) == me {
                         panic!("{RECURSIVE}");
                     }
-                    // Under loom the futex wait is a yield already; spinning first would only
-                    // lengthen every explored schedule.
+                    // Under loom, spinning first would only lengthen every explored schedule.
                     if !cfg!(loom) && !backoff.is_completed() {
                         backoff.snooze();
                         state = self.state.load(Acquire);

@@ -1,9 +1,9 @@
 //! Loom models of `Mutex`, `RwLock` and `ReentrantMutex`.
 //!
 //! The protected data sits in loom's own `UnsafeCell` ([`Checked`]), so loom reports any two
-//! accesses that the lock fails to order, not only wrong final values. Under loom a futex
-//! wait is a yield: a model in which a waiter is never woken does not finish, and loom
-//! reports it.
+//! accesses that the lock fails to order, not only wrong final values. Under loom the futex
+//! has a real wait queue (`primitive::futex`): a waiter that no `wake` takes off the queue
+//! stays blocked, so a lost wake-up is a deadlock that loom reports.
 
 use cellar_tokens::sync::{Mutex, ReentrantMutex, RwLock, RwLockWriteGuard};
 use loom::sync::Arc;
@@ -94,8 +94,8 @@ fn mutex_wakes_a_blocked_waiter() {
     });
 }
 
-/// Kept to two threads: with a third, the waiting loops (a futex wait is a yield under
-/// loom) make the schedule space too large for CI.
+/// Kept to two threads: with a third, the waiting loops make the schedule space too large
+/// for CI.
 #[test]
 fn rwlock_readers_and_writers_exclude() {
     loom::model(|| {

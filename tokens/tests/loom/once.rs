@@ -1,11 +1,9 @@
 //! Loom models of `sync::OnceCell` and `sync::Lazy`: the once-only guarantee, waiters that
 //! get the runner's value, and a failed initializer followed by another thread's.
 //!
-//! Under loom the futex wait is a yield, so "woken" here means "returns with the value once
-//! the runner is done"; lost futex wake-ups are the stress tests' business. The models keep to
-//! one waiter: with two, loom finds schedules in which the waiters yield to each other forever
-//! while the runner is never scheduled again (a livelock of the yield-based model, not of the
-//! futex), and gives up on the path length.
+//! Under loom the futex has a real wait queue, so a waiter that is never woken stays blocked
+//! and loom reports the deadlock: "woken" here means woken by the runner's `wake`. The models
+//! keep to one waiter to stay within CI's time.
 
 use cellar_tokens::sync::{Lazy, OnceCell};
 use loom::sync::Arc;
