@@ -68,6 +68,13 @@ use crate::primitive::{
 /// assert_eq!(HITS.load(), 4000);
 /// ```
 ///
+/// # Values that hold pointers
+///
+/// Values are copied as integer words, so a pointer inside `T` (`Box`, `Arc`, a reference)
+/// passes through an integer and loses its provenance in Rust's memory model. No compiler
+/// miscompiles this today, and moving the words as `MaybeUninit` `asm!` operands is the
+/// planned fix (see the guide's internals chapter); until then, keep plain data here.
+///
 /// # Thread safety
 ///
 /// `AtomicCell<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
