@@ -27,15 +27,15 @@
 //! ```
 
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io;
 use std::time::Instant;
 
 use cellar::prelude::*;
 
 use crate::canvas::Canvas;
-use crate::cli::{Config, Demo};
+use crate::cli::{Config, Cost, Demo};
 use crate::color::Rgba;
 use crate::gif_writer::GifWriter;
+use crate::output::FileError;
 use crate::png_writer::write_png;
 use crate::progress::Progress;
 use crate::rng::Rng;
@@ -50,7 +50,10 @@ pub const DEMO: Demo = Demo {
     about: "A flock of boids: separation, alignment and cohesion as parallel systems over a \
             spatial grid in a ShardedMap. Writes boids.gif and boids.png.",
     entities: 10_000,
+    max_entities: 100_000,
     frames: 300,
+    cost: Cost { ns_per_entity: 3_100.0, ns_per_frame: 0.0, one_thread_pass: false },
+    outputs: &["boids.gif", "boids.png"],
 };
 
 // ANCHOR: components
@@ -507,7 +510,8 @@ pub const GIF_FRAMES: usize = 75;
 ///
 /// # Errors
 ///
-/// Where the pictures cannot be written.
+/// Where the output directory or a picture cannot be used, checked before the first frame
+/// (see [`Config::check`]), or a picture cannot be written at the end.
 ///
 /// ```
 /// use cellar_demos::{boids, cli::Config};
@@ -516,16 +520,19 @@ pub const GIF_FRAMES: usize = 75;
 /// let report = boids::run(&config).unwrap();
 /// assert_eq!(report.summary.frames.frames, 2);
 /// ```
-pub fn run(config: &Config) -> io::Result<Report> {
+pub fn run(config: &Config) -> Result<Report, FileError> {
     let started = Instant::now();
+    let outputs = config.check(&DEMO)?;
+    let (gif_path, png_path) = (outputs.path("boids.gif"), outputs.path("boids.png"));
+    let gif_error = |err| FileError::write(&gif_path, err);
     let pool = config.thread_pool();
     let mut world = setup(config);
     let mut schedule = schedule();
 
     let first = draw(&world, GIF_WIDTH);
-    let gif_path = config.output("boids.gif")?;
-    let mut gif = GifWriter::create(&gif_path, first.width(), first.height(), &palette(), 4)?;
-    gif.add_frame(&first)?;
+    let mut gif = GifWriter::create(&gif_path, first.width(), first.height(), &palette(), 4)
+        .map_err(gif_error)?;
+    gif.add_frame(&first).map_err(gif_error)?;
     let every = config.frames.div_ceil(GIF_FRAMES).max(1);
 
     let progress = Progress::new(DEMO.name, config.frames, config.progress);
@@ -533,14 +540,13 @@ pub fn run(config: &Config) -> io::Result<Report> {
     for frame in 1..=config.frames {
         timer.time(|| schedule.run_in(&pool, &mut world));
         if frame % every == 0 {
-            gif.add_frame(&draw(&world, GIF_WIDTH))?;
+            gif.add_frame(&draw(&world, GIF_WIDTH)).map_err(gif_error)?;
         }
         progress.tick();
     }
     progress.finish();
     let gif_frames = gif.frames();
-    gif.finish()?;
-    let png_path = config.output("boids.png")?;
+    gif.finish().map_err(gif_error)?;
     write_png(&png_path, &draw(&world, PNG_WIDTH))?;
 
     let n = world.len();

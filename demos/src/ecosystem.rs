@@ -23,15 +23,15 @@
 //! ```
 
 use std::collections::HashSet;
-use std::io;
 use std::marker::PhantomData;
 use std::time::Instant;
 
 use cellar::prelude::*;
 
 use crate::chart::LineChart;
-use crate::cli::{Config, Demo};
+use crate::cli::{Config, Cost, Demo};
 use crate::color::Rgba;
+use crate::output::FileError;
 use crate::png_writer::write_png;
 use crate::progress::Progress;
 use crate::rng::Rng;
@@ -46,7 +46,10 @@ pub const DEMO: Demo = Demo {
     about: "Grass, rabbits and foxes that eat, breed and die: entities spawned and despawned \
             every frame through commands from parallel systems. Writes ecosystem.png.",
     entities: 6_000,
+    max_entities: 200_000,
     frames: 3_000,
+    cost: Cost { ns_per_entity: 600.0, ns_per_frame: 0.0, one_thread_pass: false },
+    outputs: &["ecosystem.png"],
 };
 
 // ANCHOR: components
@@ -609,7 +612,8 @@ pub struct Report {
 ///
 /// # Errors
 ///
-/// Where the chart cannot be written.
+/// Where the output directory or the chart cannot be used, checked before the first frame
+/// (see [`Config::check`]), or the chart cannot be written at the end.
 ///
 /// ```
 /// use cellar_demos::{cli::Config, ecosystem};
@@ -617,8 +621,9 @@ pub struct Report {
 /// config.out = std::env::temp_dir().join("cellar-demos-ecosystem-run-doc");
 /// assert_eq!(ecosystem::run(&config).unwrap().summary.frames.frames, 3);
 /// ```
-pub fn run(config: &Config) -> io::Result<Report> {
+pub fn run(config: &Config) -> Result<Report, FileError> {
     let started = Instant::now();
+    let outputs = config.check(&DEMO)?;
     let pool = config.thread_pool();
     let mut world = setup(config);
     let mut schedule = schedule();
@@ -642,7 +647,7 @@ pub fn run(config: &Config) -> io::Result<Report> {
     for (k, name) in ["grass", "rabbits", "foxes"].into_iter().enumerate() {
         chart.add_series(name, COLORS[k], populations.iter().map(|p| p[k] as f32));
     }
-    let path = config.output("ecosystem.png")?;
+    let path = outputs.path("ecosystem.png");
     write_png(&path, &chart.render(900, 420))?;
 
     let mut summary = Summary::new(

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod color;
 pub mod ecosystem;
 pub mod gif_writer;
+pub mod output;
 pub mod particles;
 pub mod png_writer;
 pub mod progress;

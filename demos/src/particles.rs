@@ -23,14 +23,14 @@
 //! assert_eq!(report.single.hash, report.parallel.hash);
 //! ```
 
-use std::io;
 use std::time::Instant;
 
 use cellar::prelude::*;
 
 use crate::canvas::Canvas;
-use crate::cli::{Config, Demo};
+use crate::cli::{Config, Cost, Demo};
 use crate::color::Rgba;
+use crate::output::FileError;
 use crate::png_writer::write_png;
 use crate::progress::Progress;
 use crate::rng::Rng;
@@ -46,7 +46,10 @@ pub const DEMO: Demo = Demo {
             threads; prints both world hashes (which must match) and the speed-up. Writes \
             particles.png.",
     entities: 200_000,
+    max_entities: 2_000_000,
     frames: 300,
+    cost: Cost { ns_per_entity: 30.0, ns_per_frame: 0.0, one_thread_pass: true },
+    outputs: &["particles.png"],
 };
 
 // ANCHOR: components
@@ -411,7 +414,8 @@ fn simulate(config: &Config, threads: usize, mut exposure: Option<&mut Exposure>
 ///
 /// # Errors
 ///
-/// Where the picture cannot be written.
+/// Where the output directory or the picture cannot be used, checked before the first
+/// frame (see [`Config::check`]), or the picture cannot be written at the end.
 ///
 /// ```
 /// use cellar_demos::{cli::Config, particles};
@@ -420,13 +424,14 @@ fn simulate(config: &Config, threads: usize, mut exposure: Option<&mut Exposure>
 /// let report = particles::run(&config).unwrap();
 /// assert_eq!(report.single.summary.threads, 1);
 /// ```
-pub fn run(config: &Config) -> io::Result<Report> {
+pub fn run(config: &Config) -> Result<Report, FileError> {
     let started = Instant::now();
+    let outputs = config.check(&DEMO)?;
     let (single, _) = simulate(config, 1, None);
     let mut exposure = Exposure::new(PNG_WIDTH);
     let (mut parallel, world) = simulate(config, config.threads, Some(&mut exposure));
     let wells = world.resource::<Wells>().map(|w| w.0.clone()).unwrap_or_default();
-    let picture = config.output("particles.png")?;
+    let picture = outputs.path("particles.png");
     write_png(&picture, &exposure.render(&wells))?;
     parallel.summary.outputs = vec![picture.clone()];
     let speedup = single.summary.frames.total.as_secs_f64()

@@ -1,10 +1,10 @@
 //! Writing a [`Canvas`] as a PNG file (the `png` crate, RGBA8).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::canvas::Canvas;
+use crate::output::{FileError, write_file};
 
 /// Encodes `canvas` as an RGBA8 PNG into `out`.
 ///
@@ -35,7 +35,7 @@ pub fn encode_png(canvas: &Canvas, out: impl Write) -> io::Result<()> {
 ///
 /// # Errors
 ///
-/// Where the file cannot be created or written.
+/// Where the file cannot be created or written: the error names `path`.
 ///
 /// # Examples
 ///
@@ -47,10 +47,8 @@ pub fn encode_png(canvas: &Canvas, out: impl Write) -> io::Result<()> {
 /// assert!(std::fs::metadata(&path).unwrap().len() > 0);
 /// # std::fs::remove_file(&path).ok();
 /// ```
-pub fn write_png(path: &Path, canvas: &Canvas) -> io::Result<()> {
-    let mut file = BufWriter::new(File::create(path)?);
-    encode_png(canvas, &mut file)?;
-    file.flush()
+pub fn write_png(path: &Path, canvas: &Canvas) -> Result<(), FileError> {
+    write_file(path, |file| encode_png(canvas, file))
 }
 
 #[cfg(test)]
