@@ -97,7 +97,7 @@ fn ecosystem_churns_and_charts_the_populations() {
     assert_eq!(ends, p[40].iter().sum::<usize>());
 
     let (w, h, pixels) = decode_png(&two.summary.outputs[0]);
-    assert_eq!((w, h), (900, 420));
+    assert_eq!((w, h), ecosystem::CHART_SIZE);
     for c in ecosystem::COLORS {
         assert!(
             pixels.chunks(4).any(|px| px == [c.r, c.g, c.b, 255]),
