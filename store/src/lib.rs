@@ -82,7 +82,9 @@ pub use query::{
     QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, SharedTokens, TokenRequest,
     TokenSource, With, Without,
 };
-pub use storage::{BundleReader, BundleWriter, Storage, Table, TokenId, Tokens};
+pub use storage::{
+    BundleReader, BundleWriter, ColumnBatch, ColumnBatchError, Storage, Table, TokenId, Tokens,
+};
 pub use world::World;
 
 pub use rayon;

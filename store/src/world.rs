@@ -8,7 +8,7 @@ use crate::bundle::{Bundle, BundleTypes};
 use crate::component::{Component, ComponentId, StorageKind};
 use crate::entity::{Entity, WorldId};
 use crate::error::{ComponentError, EntityError, ResourceError};
-use crate::storage::{Storage, TokenId, Tokens};
+use crate::storage::{ColumnBatch, ColumnBatchError, Storage, TokenId, Tokens};
 
 /// Entities, their components and the world's resources.
 ///
@@ -262,6 +262,34 @@ impl World {
     {
         self.init_bundle::<B>();
         self.storage.spawn_batch(TypeId::of::<B>(), bundles, B::write)
+    }
+
+    /// Spawns one entity per element of the batch's `Vec`s, moving each `Vec` into its
+    /// column in one copy; returns the new entities, as [`spawn_batch`](World::spawn_batch)
+    /// does.
+    ///
+    /// # Errors
+    ///
+    /// [`ColumnBatchError`] if the `Vec`s differ in length or two hold one type; nothing is
+    /// spawned then.
+    ///
+    /// ```
+    /// use cellar_store::{ColumnBatch, World};
+    ///
+    /// let mut world = World::new();
+    /// let positions: Vec<[f32; 2]> = (0..100).map(|i| [i as f32, 0.0]).collect();
+    /// let batch = ColumnBatch::new().with(positions).with(vec![1u8; 100]);
+    /// let es = world.spawn_column_batch(batch).unwrap().to_vec();
+    /// assert_eq!(world.get::<[f32; 2]>(es[42]), Ok(&[42.0, 0.0]));
+    /// ```
+    pub fn spawn_column_batch(
+        &mut self,
+        batch: ColumnBatch,
+    ) -> Result<&[Entity], ColumnBatchError> {
+        let (n, columns) = batch.into_columns()?;
+        let ids: SmallVec<[ComponentId; 8]> =
+            (columns.iter()).map(|c| (c.register)(&mut self.storage, &mut self.tokens)).collect();
+        Ok(self.storage.spawn_columns(n, &ids, columns))
     }
 
     /// Despawns `entity`, dropping all its components.

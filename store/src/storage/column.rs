@@ -373,7 +373,6 @@ impl Column {
     /// # Panics
     ///
     /// If `T` is not this column's type.
-    #[allow(dead_code)] // the column batches use it (next commit)
     pub(crate) fn extend_from_vec<T: 'static>(&mut self, mut values: Vec<T>) {
         self.check::<T>();
         let n = values.len();
