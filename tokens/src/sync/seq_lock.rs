@@ -3,8 +3,8 @@
 //!
 //! A reader loads the stamp, copies the value with atomic word loads, and loads the stamp
 //! again: if it was even and has not changed, no write overlapped the copy. Writers take the
-//! lock by making the stamp odd and release it by adding one more, so every completed write
-//! moves the stamp on by two. Readers never store to shared memory, so any number of them
+//! lock by swapping in `LOCKED` (odd), keeping the stamp they replaced, and release it by
+//! storing that stamp plus two, so every completed write moves the stamp on by two. Readers never store to shared memory, so any number of them
 //! read in parallel without bouncing a cache line between cores.
 //!
 //! A reader that keeps losing to writers gives up after [`READ_TRIES`] optimistic tries and
@@ -21,6 +21,9 @@ use crate::primitive::{
     fence,
 };
 
+/// The state of a locked [`SeqStamp`]: odd, so readers see the lock held.
+const LOCKED: usize = 1;
+
 /// Optimistic copies a reader attempts before it takes the lock.
 #[cfg(all(not(miri), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
 const READ_TRIES: u32 = 8;
@@ -29,13 +32,14 @@ const READ_TRIES: u32 = 8;
 ///
 /// # Invariants
 ///
-/// - A thread that changed `state` from even to odd holds the write lock until it stores an
-///   even value again; nobody else changes `state` meanwhile.
+/// - A thread that changed `state` from an even stamp to [`LOCKED`] holds the write lock
+///   until it stores an even value again; meanwhile others only store `LOCKED` over
+///   `LOCKED`, which changes nothing.
 /// - Data guarded by the stamp is written only by the lock holder, after the stamp turned
 ///   odd (ordered by the `Release` fence in [`write`](Self::write)).
 pub(crate) struct SeqStamp {
-    /// Even: unlocked, and the value has been written `state / 2` times (wrapping). Odd: a
-    /// thread holds the lock.
+    /// Even: unlocked, and the value has been written `state / 2` times (wrapping).
+    /// [`LOCKED`] (1): a thread holds the lock, and keeps the stamp from before in its guard.
     state: AtomicUsize,
 }
 
@@ -80,13 +84,12 @@ impl SeqStamp {
     pub(crate) fn write(&self) -> SeqWriteGuard<'_> {
         let mut backoff = Backoff::new();
         loop {
-            // Relaxed: only a guess; the compare-exchange below decides.
-            let stamp = self.state.load(Relaxed);
+            // One unconditional swap, as crossbeam's lock does: cheaper than a load and a
+            // compare-exchange, and storing `LOCKED` over `LOCKED` changes nothing.
             // Acquire: pairs with the Release store of the previous unlock, so this critical
             // section comes after that one.
-            if stamp & 1 == 0
-                && self.state.compare_exchange_weak(stamp, stamp + 1, Acquire, Relaxed).is_ok()
-            {
+            let stamp = self.state.swap(LOCKED, Acquire);
+            if stamp != LOCKED {
                 // Release fence: orders the odd stamp before the data stores that follow
                 // (pairs with the Acquire fence of `validate_read`).
                 fence(Release);
@@ -107,7 +110,7 @@ impl SeqStamp {
     #[inline]
     pub(crate) fn try_upgrade(&self, stamp: usize) -> Option<SeqWriteGuard<'_>> {
         // Acquire: as in `write`.
-        self.state.compare_exchange(stamp, stamp + 1, Acquire, Relaxed).ok()?;
+        self.state.compare_exchange(stamp, LOCKED, Acquire, Relaxed).ok()?;
         // Release fence: as in `write`.
         fence(Release);
         Some(SeqWriteGuard { lock: self, stamp })
@@ -419,14 +422,14 @@ mod tests {
         let lock = SeqLock::new([0u64; 4]);
         std::thread::scope(|s| {
             s.spawn(|| {
-                for i in 1..=20_000 {
+                for i in 1..=crate::rounds(20_000) as u64 {
                     lock.set([i; 4]);
                 }
             });
             for _ in 0..2 {
                 s.spawn(|| {
                     let mut last = 0;
-                    for _ in 0..20_000 {
+                    for _ in 0..crate::rounds(20_000) {
                         let [a, b, c, d] = lock.get();
                         assert!(a == b && b == c && c == d, "torn read {a} {b} {c} {d}");
                         assert!(a >= last, "values go back in time: {a} after {last}");
@@ -435,7 +438,7 @@ mod tests {
                 });
             }
         });
-        assert_eq!(lock.get(), [20_000; 4]);
+        assert_eq!(lock.get(), [crate::rounds(20_000) as u64; 4]);
     }
 
     #[test]
@@ -444,14 +447,14 @@ mod tests {
         std::thread::scope(|s| {
             for _ in 0..2 {
                 s.spawn(|| {
-                    for _ in 0..5000 {
+                    for _ in 0..crate::rounds(5000) {
                         // A lost update would show as a value returned twice.
                         let _ = lock.replace(lock.get() + 1);
                     }
                 });
             }
         });
-        assert!(lock.get() >= 5000);
+        assert!(lock.get() >= crate::rounds(5000) as u64);
     }
 
     #[test]
