@@ -312,6 +312,101 @@ impl Grid {
     }
 }
 
+// ANCHOR: steering
+/// The three rules and the move, for one boid: what every ECS runs per entity (the
+/// application benchmark runs these very functions under bevy_ecs and hecs too).
+impl Rules {
+    /// The push away from the boids closer than the personal space, stronger the closer
+    /// they are. `me` is the boid's own id, which the grid holds too.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(12.0, 10.0), velocity: Vec2::ZERO });
+    /// assert!(rules.separation(&grid, 0, Vec2::new(10.0, 10.0)).x < 0.0);
+    /// ```
+    pub fn separation(&self, grid: &Grid, me: u32, position: Vec2) -> Vec2 {
+        let mut push = Vec2::ZERO;
+        grid.for_each_near(position, |other| {
+            let away = position.wrapped_sub(other.position, self.world);
+            let d2 = away.length_squared();
+            if other.id != me && d2 < self.personal_space.powi(2) && d2 > 0.0 {
+                push += away / d2;
+            }
+        });
+        push
+    }
+
+    /// The turn toward the mean velocity of the boids in view.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(12.0, 10.0), velocity: Vec2::X });
+    /// assert_eq!(rules.alignment(&grid, 0, Vec2::new(10.0, 10.0), Vec2::Y), Vec2::X - Vec2::Y);
+    /// ```
+    pub fn alignment(&self, grid: &Grid, me: u32, position: Vec2, velocity: Vec2) -> Vec2 {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position, |other| {
+            let d2 = position.wrapped_sub(other.position, self.world).length_squared();
+            if other.id != me && d2 < self.view.powi(2) {
+                sum += other.velocity;
+                count += 1.0;
+            }
+        });
+        if count > 0.0 { sum / count - velocity } else { Vec2::ZERO }
+    }
+
+    /// The pull toward the centre of the boids in view.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(14.0, 10.0), velocity: Vec2::ZERO });
+    /// assert_eq!(rules.cohesion(&grid, 0, Vec2::new(10.0, 10.0)), Vec2::new(4.0, 0.0));
+    /// ```
+    pub fn cohesion(&self, grid: &Grid, me: u32, position: Vec2) -> Vec2 {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position, |other| {
+            let offset = other.position.wrapped_sub(position, self.world);
+            if other.id != me && offset.length_squared() < self.view.powi(2) {
+                sum += offset;
+                count += 1.0;
+            }
+        });
+        if count > 0.0 { sum / count } else { Vec2::ZERO }
+    }
+
+    /// Adds the weighted `[separation, alignment, cohesion]` to the velocity (at most
+    /// `max_steer` of it), keeps the speed in bounds, and moves, wrapping at the edges.
+    ///
+    /// ```
+    /// use cellar_demos::boids::Rules;
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let (mut p, mut v) = (Vec2::new(1.0, 1.0), Vec2::new(-2.0, 0.0));
+    /// rules.integrate(&mut p, &mut v, [Vec2::ZERO; 3]);
+    /// assert_eq!(v, Vec2::new(-2.0, 0.0));
+    /// assert_eq!(p, Vec2::new(rules.world.x - 1.0, 1.0));
+    /// ```
+    pub fn integrate(&self, position: &mut Vec2, velocity: &mut Vec2, steering: [Vec2; 3]) {
+        let [ws, wa, wc] = self.weights;
+        let steer = steering[0] * ws + steering[1] * wa + steering[2] * wc;
+        let v = *velocity + steer.clamp_length_max(self.max_steer);
+        if v.length_squared() > 0.0 {
+            *velocity = v.clamp_length(self.speed.0, self.speed.1);
+        }
+        *position = (*position + *velocity).wrapped(self.world);
+    }
+}
+// ANCHOR_END: steering
+
 // ANCHOR: systems
 /// Puts every boid into its grid cell, from a parallel loop over the boids.
 pub fn fill_grid(grid: Res<Grid>, boids: Query<(Entity, &Position, &Velocity)>) {
@@ -322,22 +417,14 @@ pub fn fill_grid(grid: Res<Grid>, boids: Query<(Entity, &Position, &Velocity)>) 
     grid.sort();
 }
 
-/// Steers away from boids closer than the personal space, more strongly the closer they are.
+/// Steers away from boids closer than the personal space.
 pub fn separation(
     rules: Res<Rules>,
     grid: Res<Grid>,
     mut boids: Query<(Entity, &Position, &mut Separation)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, separation)| {
-        let mut push = Vec2::ZERO;
-        grid.for_each_near(position.0, |other| {
-            let away = position.0.wrapped_sub(other.position, rules.world);
-            let d2 = away.length_squared();
-            if other.id != me.index() && d2 < rules.personal_space.powi(2) && d2 > 0.0 {
-                push += away / d2;
-            }
-        });
-        separation.0 = push;
+        separation.0 = rules.separation(&grid, me.index(), position.0);
     });
 }
 
@@ -348,15 +435,7 @@ pub fn alignment(
     mut boids: Query<(Entity, &Position, &Velocity, &mut Alignment)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, velocity, alignment)| {
-        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
-        grid.for_each_near(position.0, |other| {
-            let d2 = position.0.wrapped_sub(other.position, rules.world).length_squared();
-            if other.id != me.index() && d2 < rules.view.powi(2) {
-                sum += other.velocity;
-                count += 1.0;
-            }
-        });
-        alignment.0 = if count > 0.0 { sum / count - velocity.0 } else { Vec2::ZERO };
+        alignment.0 = rules.alignment(&grid, me.index(), position.0, velocity.0);
     });
 }
 
@@ -367,15 +446,7 @@ pub fn cohesion(
     mut boids: Query<(Entity, &Position, &mut Cohesion)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, cohesion)| {
-        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
-        grid.for_each_near(position.0, |other| {
-            let offset = other.position.wrapped_sub(position.0, rules.world);
-            if other.id != me.index() && offset.length_squared() < rules.view.powi(2) {
-                sum += offset;
-                count += 1.0;
-            }
-        });
-        cohesion.0 = if count > 0.0 { sum / count } else { Vec2::ZERO };
+        cohesion.0 = rules.cohesion(&grid, me.index(), position.0);
     });
 }
 
@@ -385,13 +456,8 @@ pub fn integrate(
     mut boids: Query<(&mut Position, &mut Velocity, &Separation, &Alignment, &Cohesion)>,
 ) {
     boids.par_iter_mut().for_each(|(position, velocity, separation, alignment, cohesion)| {
-        let [ws, wa, wc] = rules.weights;
-        let steer = separation.0 * ws + alignment.0 * wa + cohesion.0 * wc;
-        let v = velocity.0 + steer.clamp_length_max(rules.max_steer);
-        let (slowest, fastest) = rules.speed;
-        velocity.0 =
-            if v.length_squared() > 0.0 { v.clamp_length(slowest, fastest) } else { velocity.0 };
-        position.0 = (position.0 + velocity.0).wrapped(rules.world);
+        let steering = [separation.0, alignment.0, cohesion.0];
+        rules.integrate(&mut position.0, &mut velocity.0, steering);
     });
 }
 
@@ -419,24 +485,34 @@ pub fn schedule() -> Schedule {
 /// ```
 pub fn setup(config: &Config) -> World {
     let rules = Rules::for_flock(config.entities);
-    let mut rng = rng::seeded(config.seed);
     let mut world = World::new();
-    world.spawn_batch((0..config.entities).map(|_| {
-        let position =
-            Vec2::new(rng.random_range(0.0..rules.world.x), rng.random_range(0.0..rules.world.y));
-        let velocity = Vec2::from_angle(rng.random_range(0.0..TAU))
-            * rng.random_range(rules.speed.0..rules.speed.1);
-        (
-            Position(position),
-            Velocity(velocity),
-            Separation::default(),
-            Alignment::default(),
-            Cohesion::default(),
-        )
+    world.spawn_batch(flock(config.entities, config.seed).into_iter().map(|(p, v)| {
+        (Position(p), Velocity(v), Separation::default(), Alignment::default(), Cohesion::default())
     }));
     world.insert_resource(Grid::new(&rules));
     world.insert_resource(rules);
     world
+}
+
+/// The starting flock of `n` boids for `seed`: `(position, velocity)` pairs at random places,
+/// heading in random directions (what [`setup`] spawns, and the benchmark's peers too).
+///
+/// ```
+/// let flock = cellar_demos::boids::flock(10, 1);
+/// assert_eq!(flock.len(), 10);
+/// assert_eq!(flock, cellar_demos::boids::flock(10, 1));
+/// ```
+pub fn flock(n: usize, seed: u64) -> Vec<(Vec2, Vec2)> {
+    let rules = Rules::for_flock(n);
+    let mut rng = rng::seeded(seed);
+    (0..n)
+        .map(|_| {
+            let x = rng.random_range(0.0..rules.world.x);
+            let y = rng.random_range(0.0..rules.world.y);
+            let heading = Vec2::from_angle(rng.random_range(0.0..TAU));
+            (Vec2::new(x, y), heading * rng.random_range(rules.speed.0..rules.speed.1))
+        })
+        .collect()
 }
 
 /// How many hues the boids are coloured with (by heading).
