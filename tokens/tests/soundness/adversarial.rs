@@ -190,13 +190,14 @@ fn a_panicking_drop_in_a_cell_drops_everything_once() {
     assert_eq!(drops.load(SeqCst), 7);
 }
 
-/// An `Eq` that panics, and one that lies (never equal, even to itself).
+/// An `Eq` that panics (when either side is marked) or lies (never equal, even to itself);
+/// no padding, so equal values have equal bits.
 #[derive(Clone, Copy, Debug)]
 #[repr(align(8))]
-struct Touchy(u32, bool);
+struct Touchy(u32, u32);
 impl PartialEq for Touchy {
     fn eq(&self, other: &Self) -> bool {
-        assert!(!self.1 && !other.1, "eq on a touchy value");
+        assert!(self.1 == 0 && other.1 == 0, "eq on a touchy value");
         false
     }
 }
@@ -205,22 +206,22 @@ impl Eq for Touchy {}
 #[test]
 fn misbehaving_eq_never_corrupts_a_cell() {
     // Lock-free and lock paths: `compare_exchange` runs `Eq` outside any lock.
-    let small = AtomicCell::new(Touchy(1, false));
-    let big = AtomicCell::new([Touchy(1, false); 3]);
+    let small = AtomicCell::new(Touchy(1, 0));
+    let big = AtomicCell::new([Touchy(1, 0); 3]);
     // Lock-free, the bits match and the exchange succeeds before `Eq` is asked; on the lock
     // path `Eq` decides, and says no.
-    let swapped = small.compare_exchange(Touchy(1, false), Touchy(2, false)).is_ok();
+    let swapped = small.compare_exchange(Touchy(1, 0), Touchy(2, 0)).is_ok();
     assert_eq!(swapped, AtomicCell::<Touchy>::is_lock_free());
     assert!(
         catch_unwind(AssertUnwindSafe(
-            || big.compare_exchange([Touchy(1, true); 3], [Touchy(9, false); 3])
+            || big.compare_exchange([Touchy(1, 1); 3], [Touchy(9, 0); 3])
         ))
         .is_err()
     );
     // The panic left no stripe locked, and a lying `Eq` fails the exchange, nothing more.
-    assert!(big.compare_exchange([Touchy(1, false); 3], [Touchy(9, false); 3]).is_err());
+    assert!(big.compare_exchange([Touchy(1, 0); 3], [Touchy(9, 0); 3]).is_err());
     assert_eq!(big.load()[2].0, 1);
-    let lock = SeqLock::new([Touchy(5, false); 4]);
-    lock.set([Touchy(6, false); 4]);
+    let lock = SeqLock::new([Touchy(5, 0); 4]);
+    lock.set([Touchy(6, 0); 4]);
     assert_eq!(lock.get()[3].0, 6);
 }
