@@ -3,8 +3,8 @@
 //!
 //! A reader loads the stamp, copies the value with atomic word loads, and loads the stamp
 //! again: if it was even and has not changed, no write overlapped the copy. Writers take the
-//! lock by swapping in `LOCKED` (odd), keeping the stamp they replaced, and release it by
-//! storing that stamp plus two, so every completed write moves the stamp on by two. Readers never store to shared memory, so any number of them
+//! lock by making the stamp odd and release it by adding one more, so every completed write
+//! moves the stamp on by two. Readers never store to shared memory, so any number of them
 //! read in parallel without bouncing a cache line between cores.
 //!
 //! A reader that keeps losing to writers gives up after [`READ_TRIES`] optimistic tries and
@@ -21,9 +21,6 @@ use crate::primitive::{
     fence,
 };
 
-/// The state of a locked [`SeqStamp`]: odd, so readers see the lock held.
-const LOCKED: usize = 1;
-
 /// Optimistic copies a reader attempts before it takes the lock.
 #[cfg(all(not(miri), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
 const READ_TRIES: u32 = 8;
@@ -32,14 +29,13 @@ const READ_TRIES: u32 = 8;
 ///
 /// # Invariants
 ///
-/// - A thread that changed `state` from an even stamp to [`LOCKED`] holds the write lock
-///   until it stores an even value again; meanwhile others only store `LOCKED` over
-///   `LOCKED`, which changes nothing.
+/// - A thread that changed `state` from even to odd holds the write lock until it stores an
+///   even value again; nobody else changes `state` meanwhile.
 /// - Data guarded by the stamp is written only by the lock holder, after the stamp turned
 ///   odd (ordered by the `Release` fence in [`write`](Self::write)).
 pub(crate) struct SeqStamp {
-    /// Even: unlocked, and the value has been written `state / 2` times (wrapping).
-    /// [`LOCKED`] (1): a thread holds the lock, and keeps the stamp from before in its guard.
+    /// Even: unlocked, and the value has been written `state / 2` times (wrapping). Odd: a
+    /// thread holds the lock.
     state: AtomicUsize,
 }
 
@@ -84,12 +80,13 @@ impl SeqStamp {
     pub(crate) fn write(&self) -> SeqWriteGuard<'_> {
         let mut backoff = Backoff::new();
         loop {
-            // One unconditional swap, as crossbeam's lock does: cheaper than a load and a
-            // compare-exchange, and storing `LOCKED` over `LOCKED` changes nothing.
+            // Relaxed: only a guess; the compare-exchange below decides.
+            let stamp = self.state.load(Relaxed);
             // Acquire: pairs with the Release store of the previous unlock, so this critical
             // section comes after that one.
-            let stamp = self.state.swap(LOCKED, Acquire);
-            if stamp != LOCKED {
+            if stamp & 1 == 0
+                && self.state.compare_exchange_weak(stamp, stamp + 1, Acquire, Relaxed).is_ok()
+            {
                 // Release fence: orders the odd stamp before the data stores that follow
                 // (pairs with the Acquire fence of `validate_read`).
                 fence(Release);
@@ -110,7 +107,7 @@ impl SeqStamp {
     #[inline]
     pub(crate) fn try_upgrade(&self, stamp: usize) -> Option<SeqWriteGuard<'_>> {
         // Acquire: as in `write`.
-        self.state.compare_exchange(stamp, LOCKED, Acquire, Relaxed).ok()?;
+        self.state.compare_exchange(stamp, stamp + 1, Acquire, Relaxed).ok()?;
         // Release fence: as in `write`.
         fence(Release);
         Some(SeqWriteGuard { lock: self, stamp })

@@ -3,4 +3,5 @@
 //! test -p cellar-tokens --test soundness`), where the cells take their portable lock path,
 //! and under AddressSanitizer, where they take their `asm!` paths.
 
+mod adversarial;
 mod provenance;
