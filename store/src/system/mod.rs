@@ -41,6 +41,7 @@
 
 mod access;
 mod function;
+mod param_set;
 mod params;
 
 pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
@@ -48,6 +49,7 @@ pub use function::{
     ExclusiveMarker, ExclusiveSystem, FunctionMarker, FunctionSystem, IntoSystem,
     SystemParamFunction,
 };
+pub use param_set::{ParamSet, ParamSetState};
 pub use params::{EventReader, EventWriter, Local, Res, ResMut};
 
 pub use crate::query::Query;

@@ -580,11 +580,12 @@ impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_,
                 crate::QueryError::Conflict { component } => component,
                 _ => std::any::type_name::<Q>(),
             };
-            // The query aliases within itself: report it as a write beside a read.
+            // The query aliases within itself.
             AccessConflict {
                 key: AccessKey::new(TokenKind::Component, std::any::TypeId::of::<(Q, F)>(), name),
                 first: Borrow::Write,
-                second: Borrow::Read,
+                second: Borrow::Write,
+                within: Some(std::any::type_name::<Query<'static, 'static, Q, F>>()),
             }
         })?;
         for item in query.iter() {
