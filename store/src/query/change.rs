@@ -294,6 +294,7 @@ impl<'w, T> Iterator for RefFetch<'w, T> {
 }
 
 impl<T: Component> QueryData for Ref<'_, T> {
+    type Static = Ref<'static, T>;
     type Item<'w> = Ref<'w, T>;
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
@@ -439,6 +440,7 @@ impl<'w, T> Iterator for MutFetch<'w, T> {
 }
 
 impl<T: Component> QueryData for Mut<'_, T> {
+    type Static = Mut<'static, T>;
     type Item<'w> = Mut<'w, T>;
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;

@@ -39,6 +39,10 @@ use crate::world::World;
 /// assert_eq!(world.get::<Speed>(a).unwrap().0, 2.0);
 /// ```
 pub trait QueryData {
+    /// The same query with every borrow `'static` (`&'static T` for `&'a T`): what a system's
+    /// `Query` parameter keeps between runs, so that a query type written with elided
+    /// lifetimes (`Query<&mut T>` inside a `ParamSet`) is a parameter too.
+    type Static: QueryData + 'static;
     /// What the query yields per entity.
     type Item<'w>;
     /// What a query state keeps (component ids).
@@ -199,6 +203,7 @@ impl<T> Default for ReadFetch<'_, T> {
 }
 
 impl<T: Component> QueryData for &T {
+    type Static = &'static T;
     type Item<'w> = &'w T;
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
@@ -399,6 +404,7 @@ impl<T> Default for WriteFetch<'_, T> {
 }
 
 impl<T: Component> QueryData for &mut T {
+    type Static = &'static mut T;
     type Item<'w> = &'w mut T;
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
@@ -549,6 +555,7 @@ impl<T: Component> QueryData for &mut T {
 }
 
 impl QueryData for Entity {
+    type Static = Entity;
     type Item<'w> = Entity;
     type State = ();
     type Columns<'w> = ();
@@ -619,6 +626,7 @@ impl ReadOnlyQuery for Entity {
 }
 
 impl<Q: QueryData> QueryData for Option<Q> {
+    type Static = Option<Q::Static>;
     type Item<'w> = Option<Q::Item<'w>>;
     /// `None` where the world does not know the component: the item is always `None`.
     type State = Option<Q::State>;
@@ -783,6 +791,7 @@ macro_rules! tuple_query {
     ($($name:ident $s:ident $c:ident),*) => {
         #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
         impl<$($name: QueryData),*> QueryData for ($($name,)*) {
+            type Static = ($($name::Static,)*);
             type Item<'w> = ($($name::Item<'w>,)*);
             type State = ($($name::State,)*);
             type Columns<'w> = ($($name::Columns<'w>,)*);

@@ -57,6 +57,7 @@ pub struct HasFetch<'w> {
 }
 
 impl<T: Component> QueryData for Has<T> {
+    type Static = Has<T>;
     type Item<'w> = bool;
     type State = HasState;
     type Columns<'w> = HasColumns<'w>;
