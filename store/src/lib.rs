@@ -55,6 +55,8 @@
 
 mod bundle;
 mod column;
+#[cfg(doctest)]
+mod compile_fail;
 mod component;
 mod entity;
 mod error;
@@ -79,8 +81,8 @@ pub use entity::{Entity, WorldId};
 pub use error::{ComponentError, EntityError, QueryError, ResourceError};
 pub use query::{
     AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, Has, Mut, Or, ParIter, Query,
-    QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref,
-    SharedTokens, TokenRequest, TokenSource, With, Without,
+    QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens,
+    TokenRequest, TokenSource, With, Without,
 };
 pub use storage::{Storage, Table, TokenId, Tokens};
 pub use world::World;

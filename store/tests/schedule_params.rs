@@ -69,7 +69,10 @@ fn param_set_lends_its_tokens_to_one_member_at_a_time() {
 #[test]
 fn a_param_set_conflicts_with_what_any_member_conflicts_with() {
     fn set_reads(_set: ParamSet<(Query<&Health>, Res<Log>)>, _w: Query<&mut Health>) {}
-    assert!(Schedule::new().try_add_system(set_reads).is_err(), "a member reads what another param writes");
+    assert!(
+        Schedule::new().try_add_system(set_reads).is_err(),
+        "a member reads what another param writes"
+    );
 
     fn set_writes(mut set: ParamSet<(Query<&mut Health>, Query<&Health>)>) {
         set.p0().iter_mut().for_each(|h| h.0 += 1);
@@ -124,4 +127,35 @@ fn get_many_mut_in_a_system() {
     schedule.add_system(swap);
     schedule.run(&mut world);
     assert_eq!((world.get::<Health>(a).unwrap().0, world.get::<Health>(b).unwrap().0), (2, 1));
+}
+
+#[test]
+fn closure_systems_are_named_after_their_function_and_call_site() {
+    let mut schedule = Schedule::new();
+    let line = line!() + 1;
+    let handle = schedule.add_system(|mut log: ResMut<Log>| log.0.push(1));
+    let name = schedule.system_name(handle).unwrap().to_owned();
+    assert!(!name.contains("{{closure}}"), "{name}");
+    assert!(
+        name.contains("closure_systems_are_named_after_their_function_and_call_site"),
+        "{name}"
+    );
+    assert!(name.contains(&format!("schedule_params.rs:{line}:")), "{name}");
+
+    // Through a config method too, and `.named()` wins.
+    let line = line!() + 1;
+    let handle = schedule.add_system((|| {}).after(handle));
+    let name = schedule.system_name(handle).unwrap();
+    assert!(name.contains(&format!("schedule_params.rs:{line}:")), "{name}");
+    let handle = schedule.add_system((|| {}).named("tidy"));
+    assert_eq!(schedule.system_name(handle), Some("tidy"));
+}
+
+#[test]
+fn a_function_system_keeps_its_path_as_name() {
+    fn physics() {}
+    let mut schedule = Schedule::new();
+    let handle = schedule.add_system(physics);
+    let name = schedule.system_name(handle).unwrap();
+    assert!(name.ends_with("physics") && !name.contains("closure"), "{name}");
 }

@@ -11,8 +11,8 @@ use std::slice;
 
 use super::access::{QueryAccess, TokenSource};
 use super::data::{
-    ComponentState, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_rows,
-    split_slice, split_slice_mut, take_column,
+    ComponentState, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_rows, split_slice,
+    split_slice_mut, take_column,
 };
 use super::filter::is_newer;
 use crate::component::Component;
@@ -271,7 +271,12 @@ pub struct RefFetch<'w, T> {
 
 impl<T> Default for RefFetch<'_, T> {
     fn default() -> Self {
-        RefFetch { values: Default::default(), rows: Default::default(), window: None, sparse: None }
+        RefFetch {
+            values: Default::default(),
+            rows: Default::default(),
+            window: None,
+            sparse: None,
+        }
     }
 }
 
@@ -420,7 +425,12 @@ pub struct MutFetch<'w, T> {
 
 impl<T> Default for MutFetch<'_, T> {
     fn default() -> Self {
-        MutFetch { values: Default::default(), rows: Default::default(), window: None, sparse: None }
+        MutFetch {
+            values: Default::default(),
+            rows: Default::default(),
+            window: None,
+            sparse: None,
+        }
     }
 }
 

@@ -136,7 +136,8 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 let Some(&t) = state.matched.get(self.next_table) else { return Step::End };
                 self.next_table += 1;
                 let table: &'w Table = &self.storage.tables[t as usize];
-                let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+                let fetch =
+                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
                 let filter =
                     F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {

@@ -334,8 +334,8 @@ fn passes_filter<Q: QueryData, F: QueryFilter>(query: &Query<'_, '_, Q, F>, e: E
         return true;
     }
     let table = &query.storage.tables[loc.table as usize];
-    let filter = F::fetch_table(&query.state.f, query.storage, table, query.last_run, query.this_run);
+    let filter =
+        F::fetch_table(&query.state.f, query.storage, table, query.last_run, query.this_run);
     let mut filter = F::split(filter, loc.row as usize).1;
     F::filter(&mut filter)
 }
-

@@ -32,7 +32,6 @@ pub use access::{
     TokenSource,
 };
 pub use change::{Mut, MutFetch, Ref, RefFetch};
-pub use has::{Has, HasColumns, HasFetch, HasState};
 pub use data::{
     ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
     WriteFetch,
@@ -40,8 +39,9 @@ pub use data::{
 pub use filter::{
     Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,
 };
-pub use many::{Combinations, CombinationsMut};
+pub use has::{Has, HasColumns, HasFetch, HasState};
 pub use iter::QueryIter;
+pub use many::{Combinations, CombinationsMut};
 pub use state::{ParIter, Query, QueryState};
 
 pub(crate) use access::ListedTokens;

@@ -104,7 +104,9 @@ impl<'w, T: SystemParam> ParamSet<'w, '_, T> {
 
 /// The union of the members' tokens: each member must be valid alone; a token any member
 /// writes is written.
-fn union(members: &[fn(&mut Access) -> Result<(), AccessConflict>]) -> Result<Access, AccessConflict> {
+fn union(
+    members: &[fn(&mut Access) -> Result<(), AccessConflict>],
+) -> Result<Access, AccessConflict> {
     let mut keys: Vec<(AccessKey, Borrow)> = Vec::new();
     for member in members {
         let mut access = Access::new();

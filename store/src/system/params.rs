@@ -582,7 +582,11 @@ impl<Q: QueryData, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F>
             };
             // The query aliases within itself.
             AccessConflict {
-                key: AccessKey::new(TokenKind::Component, std::any::TypeId::of::<(Q::Static, F)>(), name),
+                key: AccessKey::new(
+                    TokenKind::Component,
+                    std::any::TypeId::of::<(Q::Static, F)>(),
+                    name,
+                ),
                 first: Borrow::Write,
                 second: Borrow::Write,
                 within: Some(std::any::type_name::<Query<'static, 'static, Q::Static, F>>()),
