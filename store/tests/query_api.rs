@@ -320,3 +320,27 @@ fn combinations_mut_skip_rows_the_query_does_not_yield() {
     let expected: Vec<u8> = (0..10).map(|k| (4 * k + 3) as u8 + 9).collect();
     assert_eq!(values, expected);
 }
+
+#[test]
+fn a_plain_loop_with_a_change_filter_yields_and_marks_only_the_passing_rows() {
+    let mut world = World::new();
+    let es: Vec<Entity> = (0..10).map(|i| world.spawn((Pos(i), Vel(0)))).collect();
+    let mut changed = QueryState::<(Entity, &mut Pos), Changed<Vel>>::new(&mut world);
+    let mut watcher = QueryState::<Entity, Changed<Pos>>::new(&mut world);
+    changed.iter_mut(&mut world).count();
+    watcher.iter(&world).count();
+    for i in [2, 3, 7, 9] {
+        world.get_mut::<Vel>(es[i]).unwrap().0 = 1;
+    }
+    let mut seen = Vec::new();
+    for (e, p) in changed.iter_mut(&mut world) {
+        p.0 += 100;
+        seen.push(e);
+    }
+    assert_eq!(seen, [es[2], es[3], es[7], es[9]]);
+    let marked: Vec<Entity> = watcher.iter(&world).collect();
+    assert_eq!(marked, seen, "`&mut Pos` marks the rows it handed out, no others");
+    let mut values: Vec<i64> = world.query::<&Pos>().map(|p| p.0).collect();
+    values.sort();
+    assert_eq!(values, [0, 1, 4, 5, 6, 8, 102, 103, 107, 109]);
+}

@@ -378,6 +378,17 @@ impl<T: Component> QueryData for Ref<'_, T> {
         item
     }
     #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        let Ref { value, row, window } = Self::fetch(fetch)?;
+        Some(RefFetch {
+            values: slice::from_ref(value).iter(),
+            rows: slice::from_ref(row).iter(),
+            window: Some(window),
+            sparse: None,
+        })
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
+    #[inline]
     fn skip(fetch: &mut RefFetch<'_, T>) {
         match &mut fetch.sparse {
             None => {
@@ -531,6 +542,18 @@ impl<T: Component> QueryData for Mut<'_, T> {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        let Mut { value, row, window } = Self::fetch(fetch)?;
+        Some(MutFetch {
+            values: slice::from_mut(value).iter_mut(),
+            rows: slice::from_ref(row).iter(),
+            window: Some(window),
+            sparse: None,
+        })
+    }
+    // `Mut` marks on write.
+    fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline]
     fn skip(fetch: &mut MutFetch<'_, T>) {
         match &mut fetch.sparse {

@@ -109,6 +109,12 @@ pub trait QueryData {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
+    /// The next row of a general cursor as a one-row dense iterator (`None` if the row has
+    /// no item); marks it changed where [`fetch`](QueryData::fetch) would.
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>>;
+    /// Marks every row of a dense cursor changed one by one (where `&mut T` is handed out):
+    /// for a stretch of a table, which a table-wide mark would overshoot.
+    fn mark_each(fetch: &Self::Fetch<'_>);
     /// Splits a cursor into the first `at` rows and the rest.
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>);
 }
@@ -293,6 +299,11 @@ impl<T: Component> QueryData for &T {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        Self::fetch(fetch).map(|v| slice::from_ref(v).iter())
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
         match &mut fetch.sparse {
@@ -525,6 +536,15 @@ impl<T: Component> QueryData for &mut T {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        Self::fetch(fetch).map(|v| slice::from_mut(v).iter_mut())
+    }
+    fn mark_each(fetch: &Self::Fetch<'_>) {
+        for row in fetch.changed.as_slice() {
+            row.changed.store(fetch.tick);
+        }
+    }
     #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
         match &mut fetch.sparse {
@@ -611,6 +631,11 @@ impl QueryData for Entity {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        fetch.next().map(|e| slice::from_ref(e).iter().copied())
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn skip(fetch: &mut slice::Iter<'_, Entity>) {
         fetch.next();
@@ -696,6 +721,16 @@ impl<Q: QueryData> QueryData for Option<Q> {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item.map(Q::unnest)
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        let rows = fetch.as_mut().and_then(Q::next_dense);
+        Some(OptionDense { absent: usize::from(rows.is_none()), rows })
+    }
+    fn mark_each(fetch: &Self::Fetch<'_>) {
+        if let Some(f) = fetch {
+            Q::mark_each(f)
+        }
+    }
     #[inline(always)]
     fn skip(fetch: &mut Self::Fetch<'_>) {
         if let Some(f) = fetch {
@@ -778,6 +813,13 @@ macro_rules! dense_zip {
     ($rows:ident; $a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
         $a::into_dense($c, $rows).zip(dense_zip!($rows; $($rest: $rc),+))
     };
+}
+
+/// Zips one-row dense parts: `a.zip(b.zip(c))`.
+macro_rules! zip_parts {
+    () => { std::iter::repeat_n((), 1) };
+    ($a:ident) => { $a };
+    ($a:ident, $($rest:ident),+) => { $a.zip(zip_parts!($($rest),+)) };
 }
 
 /// The pattern of one zipped dense row.
@@ -866,6 +908,18 @@ macro_rules! tuple_query {
             fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
                 let nested!($($s),*) = item;
                 ($($name::unnest($s),)*)
+            }
+            #[inline]
+            fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+                let ($($c,)*) = fetch;
+                // Every part steps, even when an earlier one has no item for this row.
+                $(let $s = $name::next_dense($c);)*
+                $(let $s = $s?;)*
+                Some(zip_parts!($($s),*))
+            }
+            fn mark_each(fetch: &Self::Fetch<'_>) {
+                let ($($c,)*) = fetch;
+                $($name::mark_each($c);)*
             }
             #[inline(always)]
             fn skip(fetch: &mut Self::Fetch<'_>) {

@@ -134,6 +134,11 @@ impl<T: Component> QueryData for Has<T> {
         item
     }
     #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        Self::fetch(fetch).map(|has| std::iter::repeat_n(has, 1))
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
+    #[inline]
     fn skip(fetch: &mut HasFetch<'_>) {
         let _ = Self::fetch(fetch);
     }

@@ -53,16 +53,6 @@ struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     this_run: u32,
 }
 
-/// What the cursor has next.
-enum Step<'w, Q: QueryData> {
-    /// An item from a per-row checked table.
-    Item(Q::Item<'w>),
-    /// A table whose rows all pass: the iterator takes them as its dense rows.
-    Dense(Q::Dense<'w>),
-    /// No table is left.
-    End,
-}
-
 impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryIter<'_, '_, Q, F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueryIter").field("size_hint", &self.size_hint()).finish_non_exhaustive()
@@ -120,42 +110,67 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
 }
 
 impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
-    /// The next item of a checked table, or the next dense table, or the end.
+    /// The next rows to hand out, as a dense cursor: a whole table whose rows all pass, or
+    /// a stretch of rows of a checked table that pass its filter, or one row of a table with
+    /// sparse components. `None` at the end.
+    ///
+    /// The iterator's items thus come from one place, the dense cursor, which keeps the
+    /// user's loop as tight as `for_each`'s.
     ///
     /// Never inlined: the user's loop then holds only the dense cursor and this call, which
     /// leaves the registers to the dense cursor.
-    #[cold]
     #[inline(never)]
-    fn step(&mut self) -> Step<'w, Q> {
+    fn step(&mut self) -> Option<Q::Dense<'w>> {
         loop {
             if self.rows == 0 {
-                let (Some(columns), Some(state)) = (self.columns.as_mut(), self.state.as_deref())
-                else {
-                    return Step::End;
-                };
-                let Some(&t) = state.matched.get(self.next_table) else { return Step::End };
+                let columns = self.columns.as_mut()?;
+                let state = self.state.as_deref()?;
+                let &t = state.matched.get(self.next_table)?;
                 self.next_table += 1;
                 let table: &'w Table = &self.storage.tables[t as usize];
-                let fetch =
-                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+                let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
                 let filter =
                     F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {
                     // Every row is handed out from here: mark them changed in one store, as
                     // `for_each` does.
                     Q::mark_dense(&fetch);
-                    return Step::Dense(Q::into_dense(fetch, table.len()));
+                    return Some(Q::into_dense(fetch, table.len()));
                 }
                 (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
                 continue;
             }
-            self.rows -= 1;
-            if F::filter(&mut self.filter) {
-                if let Some(item) = Q::fetch(&mut self.fetch) {
-                    return Step::Item(item);
+            if Q::is_dense(&self.fetch) {
+                // The next stretch of rows that pass: `skip` that fail, `run` that pass, and
+                // the failing row after them (already stepped in the filter).
+                let (mut skip, mut run, mut after) = (0, 0, 0);
+                while self.rows > 0 {
+                    self.rows -= 1;
+                    if F::filter(&mut self.filter) {
+                        run += 1;
+                    } else if run == 0 {
+                        skip += 1;
+                    } else {
+                        after = 1;
+                        break;
+                    }
+                }
+                let fetch = Q::split(std::mem::take(&mut self.fetch), skip).1;
+                let (stretch, rest) = Q::split(fetch, run);
+                self.fetch = Q::split(rest, after).1;
+                if run > 0 {
+                    Q::mark_each(&stretch);
+                    return Some(Q::into_dense(stretch, run));
                 }
             } else {
-                Q::skip(&mut self.fetch);
+                self.rows -= 1;
+                if F::filter(&mut self.filter) {
+                    if let Some(row) = Q::next_dense(&mut self.fetch) {
+                        return Some(row);
+                    }
+                } else {
+                    Q::skip(&mut self.fetch);
+                }
             }
         }
     }
@@ -183,11 +198,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
             if let Some(item) = self.dense.next() {
                 return Some(Q::unnest(item));
             }
-            match self.cursor.step() {
-                Step::Item(item) => return Some(item),
-                Step::Dense(dense) => self.dense = dense,
-                Step::End => return None,
-            }
+            self.dense = self.cursor.step()?;
         }
     }
 
