@@ -159,3 +159,24 @@ fn a_function_system_keeps_its_path_as_name() {
     let name = schedule.system_name(handle).unwrap();
     assert!(name.ends_with("physics") && !name.contains("closure"), "{name}");
 }
+
+#[test]
+fn a_batch_known_to_be_cheap_runs_on_the_callers_thread() {
+    use std::sync::{Arc, Mutex};
+    use std::thread::ThreadId;
+    let seen: Arc<Mutex<Vec<ThreadId>>> = Arc::default();
+    let mut schedule = Schedule::new();
+    // Generous, so that a loaded machine cannot make these systems look expensive.
+    schedule.set_inline_below(std::time::Duration::from_secs(5));
+    for _ in 0..3 {
+        let seen = Arc::clone(&seen);
+        schedule.add_system(move || seen.lock().unwrap().push(std::thread::current().id()));
+    }
+    let mut world = World::new();
+    schedule.run(&mut world); // no statistics yet: the batch counts as expensive
+    seen.lock().unwrap().clear();
+    schedule.run(&mut world);
+    let here = std::thread::current().id();
+    assert_eq!(*seen.lock().unwrap(), [here, here, here], "in turn, in schedule order");
+    assert_eq!(schedule.batches().len(), 1, "one batch of three systems");
+}

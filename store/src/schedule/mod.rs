@@ -145,6 +145,11 @@ impl<M, S: IntoSystem<M>> IntoLabel<(M,)> for S {
     }
 }
 
+/// The default of [`Schedule::set_inline_below`]: below this, in all, a batch's systems run
+/// in turn on the caller's thread. About what it costs to wake the pool's threads and join
+/// them again on a loaded machine.
+const INLINE_BELOW: std::time::Duration = std::time::Duration::from_micros(40);
+
 /// Identifies a system added to a [`Schedule`]; usable as a [`Label`].
 ///
 /// # Examples
@@ -434,6 +439,9 @@ pub struct Schedule {
     world: Option<WorldId>,
     /// Whether batches of several systems go to rayon's pool.
     multithreaded: bool,
+    /// A batch whose systems last ran in less than this, together, runs on the caller's
+    /// thread: handing it to the pool would cost more than it saves.
+    inline_below: std::time::Duration,
 }
 
 impl fmt::Debug for Schedule {
@@ -470,6 +478,7 @@ impl Schedule {
             report: CommandReport::default(),
             world: None,
             multithreaded: true,
+            inline_below: INLINE_BELOW,
         }
     }
 
@@ -814,6 +823,29 @@ impl Schedule {
         self
     }
 
+    /// Sets how cheap a batch must be to run on the caller's thread although the schedule is
+    /// multithreaded (default 40 µs): a batch whose systems took less than this in their last
+    /// runs, together, runs in turn, as a single-threaded schedule would, because waking
+    /// other threads costs more than it saves. Systems that have not run yet count as
+    /// expensive. `Duration::ZERO` hands every batch of several systems to the pool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cellar_store::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// let mut schedule = Schedule::new();
+    /// schedule.set_inline_below(Duration::ZERO); // always spread batches over the pool
+    /// schedule.add_system(|| {});
+    /// schedule.add_system(|| {});
+    /// schedule.run(&mut World::new());
+    /// ```
+    pub fn set_inline_below(&mut self, took: std::time::Duration) -> &mut Self {
+        self.inline_below = took;
+        self
+    }
+
     /// Runs every system once, or returns why the schedule cannot run (an ordering cycle, an
     /// unknown label, or a token clash), before any system has run.
     ///
@@ -934,7 +966,24 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                if !self.multithreaded || jobs.len() == 1 || rayon::current_num_threads() == 1 {
+                // A batch known to be cheap runs inline: what its systems took last time, in
+                // all, is below the threshold (a system that never ran counts as expensive).
+                let cheap = || {
+                    let mut total = 0u64;
+                    for (slot, _) in &jobs {
+                        let stats = slot.stats.snapshot();
+                        if stats.runs == 0 {
+                            return false;
+                        }
+                        total = total.saturating_add(stats.last_ns);
+                    }
+                    u128::from(total) < self.inline_below.as_nanos()
+                };
+                if !self.multithreaded
+                    || jobs.len() == 1
+                    || rayon::current_num_threads() == 1
+                    || cheap()
+                {
                     // In turn on this thread; one clock reading ends a system and starts the next.
                     let mut now = Instant::now();
                     for one in &mut jobs {
