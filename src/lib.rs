@@ -8,9 +8,9 @@ pub use cellar_store::query;
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,
-    ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query, QueryAccess, QueryData,
-    QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Storage,
-    StorageKind, TokenId, Tokens, With, Without, World, WorldId,
+    ComponentId, ComponentInfo, Entity, EntityError, Has, Mut, Or, ParIter, Query, QueryAccess,
+    QueryData, QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, ResourceError,
+    Storage, StorageKind, TokenId, Tokens, With, Without, World, WorldId,
 };
 pub use cellar_store::{commands, events, rayon, schedule, system};
 

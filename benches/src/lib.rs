@@ -179,14 +179,18 @@ pub mod registry {
 
     /// simple_iter: `position += velocity` over `n` entities.
     pub fn simple_iter() -> Vec<(&'static str, Factory)> {
-        factories!(SimpleIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
+        let mut v = factories!(SimpleIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor);
+        v.extend(factories!(SimpleIterLoop: "cellar-iter" => cellar, "bevy_ecs-iter" => bevy));
+        v
     }
 
     /// fragmented_iter: 26 letters times `n` entities, double every `Data`.
     pub fn fragmented_iter() -> Vec<(&'static str, Factory)> {
-        factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
+        let mut v = factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs,
+            "bevy_ecs" => bevy, "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        v.extend(factories!(FragmentedIterLoop: "cellar-iter" => cellar, "bevy_ecs-iter" => bevy));
+        v
     }
 
     /// heavy_compute: `n` entities, in parallel invert each matrix 100 times, transform.

@@ -56,6 +56,8 @@
 #![warn(missing_docs)]
 
 mod bundle;
+#[cfg(doctest)]
+mod compile_fail;
 mod component;
 mod entity;
 mod error;
@@ -78,9 +80,9 @@ pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
 pub use entity::{Entity, WorldId};
 pub use error::{ComponentError, EntityError, QueryError, ResourceError};
 pub use query::{
-    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, ParIter, Query, QueryAccess,
-    QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, SharedTokens, TokenRequest,
-    TokenSource, With, Without,
+    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, Has, Mut, Or, ParIter, Query,
+    QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens,
+    TokenRequest, TokenSource, With, Without,
 };
 pub use storage::{
     BundleReader, BundleWriter, ColumnBatch, ColumnBatchError, Storage, Table, TokenId, Tokens,
@@ -96,9 +98,11 @@ pub mod prelude {
     pub use crate::schedule::{
         IntoSystemConfig, Schedule, ScheduleError, SystemConfig, SystemHandle, SystemStats,
     };
-    pub use crate::system::{EventReader, EventWriter, IntoSystem, Local, Query, Res, ResMut};
+    pub use crate::system::{
+        EventReader, EventWriter, IntoSystem, Local, ParamSet, Query, Res, ResMut,
+    };
     pub use crate::{
-        Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, QueryError,
-        QueryState, ResourceError, StorageKind, With, Without, World,
+        Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, Has, Mut, Or,
+        QueryError, QueryState, Ref, ResourceError, StorageKind, With, Without, World,
     };
 }

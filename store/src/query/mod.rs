@@ -19,22 +19,30 @@
 //! [`QueryError::Conflict`]: crate::QueryError::Conflict
 
 mod access;
+mod change;
 mod data;
 mod filter;
+mod has;
+mod iter;
+mod many;
 mod state;
 
 pub use access::{
     AccessKind, ComponentAccess, ExclusiveTokens, QueryAccess, SharedTokens, TokenRequest,
     TokenSource,
 };
+pub use change::{Mut, MutFetch, Ref, RefFetch};
 pub use data::{
     ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
     WriteFetch,
 };
 pub use filter::{
-    Added, Changed, FilterState, PresenceFetch, QueryFilter, TickFetch, With, Without,
+    Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,
 };
-pub use state::{ParIter, Query, QueryIter, QueryState};
+pub use has::{Has, HasColumns, HasFetch, HasState};
+pub use iter::QueryIter;
+pub use many::{Combinations, CombinationsMut};
+pub use state::{ParIter, Query, QueryState};
 
 pub(crate) use access::ListedTokens;
 pub(crate) use state::StateRef;

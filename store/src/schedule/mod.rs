@@ -145,6 +145,11 @@ impl<M, S: IntoSystem<M>> IntoLabel<(M,)> for S {
     }
 }
 
+/// The default of [`Schedule::set_inline_below`]: below this, in all, a batch's systems run
+/// in turn on the caller's thread. About what it costs to wake the pool's threads and join
+/// them again on a loaded machine.
+const INLINE_BELOW: std::time::Duration = std::time::Duration::from_micros(40);
+
 /// Identifies a system added to a [`Schedule`]; usable as a [`Label`].
 ///
 /// # Examples
@@ -219,11 +224,19 @@ impl fmt::Debug for SystemConfig {
 /// schedule.run(&mut world);
 /// assert_eq!(world.resource::<Log>().unwrap().0, ["first", "second"]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a system",
+    label = "not a system",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default`; `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+)]
 pub trait IntoSystemConfig<Marker>: Sized {
     /// The configuration, with nothing declared yet.
+    #[track_caller]
     fn into_config(self) -> SystemConfig;
 
     /// Names the system (the default name is its type's name).
+    #[track_caller]
     fn named(self, name: impl Into<String>) -> SystemConfig {
         let mut config = self.into_config();
         config.system.set_name(name.into());
@@ -231,6 +244,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Runs the system before every system `label` matches.
+    #[track_caller]
     fn before<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
         config.before.push(label.into_label());
@@ -238,6 +252,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Runs the system after every system `label` matches.
+    #[track_caller]
     fn after<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
         config.after.push(label.into_label());
@@ -245,6 +260,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Puts the system into the set named `set` (see [`Schedule::configure_set`]).
+    #[track_caller]
     fn in_set(self, set: impl Into<String>) -> SystemConfig {
         let mut config = self.into_config();
         config.sets.push(set.into());
@@ -253,6 +269,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
 
     /// Runs the system only when `condition` holds. Conditions are checked on the caller's
     /// thread just before the system's batch, with the world as the earlier batches left it.
+    #[track_caller]
     fn run_if(self, condition: impl Fn(&World) -> bool + Send + Sync + 'static) -> SystemConfig {
         let mut config = self.into_config();
         config.conditions.push(Box::new(condition));
@@ -271,6 +288,7 @@ impl IntoSystemConfig<ConfigMarker> for SystemConfig {
 }
 
 impl<M, S: IntoSystem<M>> IntoSystemConfig<(M,)> for S {
+    #[track_caller]
     fn into_config(self) -> SystemConfig {
         SystemConfig {
             system: Box::new(self.into_system()),
@@ -421,6 +439,9 @@ pub struct Schedule {
     world: Option<WorldId>,
     /// Whether batches of several systems go to rayon's pool.
     multithreaded: bool,
+    /// A batch whose systems last ran in less than this, together, runs on the caller's
+    /// thread: handing it to the pool would cost more than it saves.
+    inline_below: std::time::Duration,
 }
 
 impl fmt::Debug for Schedule {
@@ -457,6 +478,7 @@ impl Schedule {
             report: CommandReport::default(),
             world: None,
             multithreaded: true,
+            inline_below: INLINE_BELOW,
         }
     }
 
@@ -504,6 +526,7 @@ impl Schedule {
     /// fn twice(_a: ResMut<Score>, _b: Res<Score>) {}
     /// Schedule::new().add_system(twice);
     /// ```
+    #[track_caller]
     pub fn add_system<M>(&mut self, system: impl IntoSystemConfig<M>) -> SystemHandle {
         match self.try_add_system(system) {
             Ok(handle) => handle,
@@ -524,6 +547,7 @@ impl Schedule {
     /// let text = err.to_string();
     /// assert!(text.contains("aliased") && text.contains("Position"), "{text}");
     /// ```
+    #[track_caller]
     pub fn try_add_system<M>(
         &mut self,
         system: impl IntoSystemConfig<M>,
@@ -580,6 +604,32 @@ impl Schedule {
     }
 
     /// The systems `label` matches, by index.
+    /// A known system or set name close to an unknown `label`.
+    fn suggest(&self, label: &Label) -> Option<String> {
+        let Label::Name(name) = label else { return None };
+        let systems = self.slots.iter().flat_map(|slot| {
+            let own = slot.system.name();
+            // A function system answers to its last path segment too.
+            let short = own.rsplit("::").next().unwrap_or(own);
+            [own, short].into_iter().chain(slot.sets.iter().map(String::as_str))
+        });
+        let sets = self.sets.iter().map(|set| set.name.as_str());
+        error::did_you_mean(name, systems.chain(sets))
+    }
+
+    /// The name of the system `handle` names, if it is in this schedule.
+    ///
+    /// ```
+    /// use cellar_store::prelude::*;
+    /// fn physics() {}
+    /// let mut schedule = Schedule::new();
+    /// let handle = schedule.add_system(physics.named("physics"));
+    /// assert_eq!(schedule.system_name(handle), Some("physics"));
+    /// ```
+    pub fn system_name(&self, handle: SystemHandle) -> Option<&str> {
+        self.slots.get(handle.0).map(|slot| slot.system.name())
+    }
+
     fn resolve(&self, label: &Label) -> Vec<usize> {
         match label {
             Label::System(SystemHandle(i)) => {
@@ -614,6 +664,13 @@ impl Schedule {
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(a.after("nothing_by_this_name"));
     /// assert!(matches!(schedule.build(), Err(ScheduleError::UnknownLabel { .. })));
+    ///
+    /// fn physics() {}
+    /// let mut schedule = Schedule::new();
+    /// schedule.add_system(physics);
+    /// schedule.add_system(a.after("phsyics"));
+    /// let err = schedule.build().unwrap_err();
+    /// assert!(err.to_string().ends_with("did you mean `physics`?"), "{err}");
     /// ```
     pub fn build(&mut self) -> Result<(), ScheduleError> {
         if self.plan.is_some() {
@@ -630,6 +687,7 @@ impl Schedule {
                 return Err(ScheduleError::UnknownLabel {
                     by: by.to_owned(),
                     label: label.to_string(),
+                    suggestion: self.suggest(label),
                 });
             }
             for &i in from {
@@ -765,6 +823,29 @@ impl Schedule {
         self
     }
 
+    /// Sets how cheap a batch must be to run on the caller's thread although the schedule is
+    /// multithreaded (default 40 µs): a batch whose systems took less than this in their last
+    /// runs, together, runs in turn, as a single-threaded schedule would, because waking
+    /// other threads costs more than it saves. Systems that have not run yet count as
+    /// expensive. `Duration::ZERO` hands every batch of several systems to the pool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cellar_store::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// let mut schedule = Schedule::new();
+    /// schedule.set_inline_below(Duration::ZERO); // always spread batches over the pool
+    /// schedule.add_system(|| {});
+    /// schedule.add_system(|| {});
+    /// schedule.run(&mut World::new());
+    /// ```
+    pub fn set_inline_below(&mut self, took: std::time::Duration) -> &mut Self {
+        self.inline_below = took;
+        self
+    }
+
     /// Runs every system once, or returns why the schedule cannot run (an ordering cycle, an
     /// unknown label, or a token clash), before any system has run.
     ///
@@ -885,7 +966,24 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                if !self.multithreaded || jobs.len() == 1 || rayon::current_num_threads() == 1 {
+                // A batch known to be cheap runs inline: what its systems took last time, in
+                // all, is below the threshold (a system that never ran counts as expensive).
+                let cheap = || {
+                    let mut total = 0u64;
+                    for (slot, _) in &jobs {
+                        let stats = slot.stats.snapshot();
+                        if stats.runs == 0 {
+                            return false;
+                        }
+                        total = total.saturating_add(stats.last_ns);
+                    }
+                    u128::from(total) < self.inline_below.as_nanos()
+                };
+                if !self.multithreaded
+                    || jobs.len() == 1
+                    || rayon::current_num_threads() == 1
+                    || cheap()
+                {
                     // In turn on this thread; one clock reading ends a system and starts the next.
                     let mut now = Instant::now();
                     for one in &mut jobs {

@@ -232,18 +232,31 @@ pub struct AccessConflict {
     pub first: Borrow,
     /// How the later parameter borrows it.
     pub second: Borrow,
+    /// The parameter's type where one parameter aliases within itself
+    /// (`Query<(&mut A, &mut A)>`); `None` where two parameters clash.
+    pub within: Option<&'static str>,
 }
 
 impl fmt::Display for AccessConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let how = |b: Borrow| if b.is_write() { "mutably" } else { "shared" };
-        write!(
-            f,
-            "{} is borrowed {} by one parameter and {} by another",
-            self.key,
-            how(self.first),
-            how(self.second)
-        )
+        match self.within {
+            Some(param) => write!(
+                f,
+                "parameter `{param}` borrows {} mutably and names it again: its items would \
+                 alias; name each component once in a query that writes it",
+                self.key
+            ),
+            None => write!(
+                f,
+                "{} is borrowed {} by one parameter and {} by another; to use both in one \
+                 system put them in a `ParamSet<(..)>` (one at a time), or use one query and \
+                 `Query::get_many_mut` for distinct entities",
+                self.key,
+                how(self.first),
+                how(self.second)
+            ),
+        }
     }
 }
 
@@ -350,7 +363,7 @@ impl Access {
             Ok(i) => {
                 let first = self.entries[i].1;
                 if first.is_write() || borrow.is_write() {
-                    Err(AccessConflict { key, first, second: borrow })
+                    Err(AccessConflict { key, first, second: borrow, within: None })
                 } else {
                     Ok(())
                 }

@@ -41,6 +41,7 @@
 
 mod access;
 mod function;
+mod param_set;
 mod params;
 
 pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
@@ -48,6 +49,7 @@ pub use function::{
     ExclusiveMarker, ExclusiveSystem, FunctionMarker, FunctionSystem, IntoSystem,
     SystemParamFunction,
 };
+pub use param_set::{ParamSet, ParamSetState};
 pub use params::{EventReader, EventWriter, Local, Res, ResMut};
 
 pub use crate::query::Query;
@@ -414,6 +416,12 @@ impl SystemMeta {
 /// schedule.run(&mut world);
 /// assert_eq!(*world.resource::<Vec<u64>>().unwrap(), vec![3]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a system's parameter",
+    label = "not a system parameter",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+)]
 pub trait SystemParam {
     /// What the parameter keeps between runs (a query's cache, a local value, a command
     /// buffer).

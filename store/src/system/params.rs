@@ -570,21 +570,26 @@ impl<E: Send + Sync + 'static> SystemParam for EventReader<'_, '_, E> {
 /// schedule.run(&mut world);
 /// assert_eq!(world.get::<Position>(e).unwrap().0, 1.5);
 /// ```
-impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F> {
-    type State = QueryState<Q, F>;
-    type Item<'w, 's> = Query<'w, 's, Q, F>;
+impl<Q: QueryData, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F> {
+    type State = QueryState<Q::Static, F>;
+    type Item<'w, 's> = Query<'w, 's, Q::Static, F>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
-        let query = QueryAccess::of::<Q, F>().map_err(|err| {
+        let query = QueryAccess::of::<Q::Static, F>().map_err(|err| {
             let name = match err {
                 crate::QueryError::Conflict { component } => component,
                 _ => std::any::type_name::<Q>(),
             };
-            // The query aliases within itself: report it as a write beside a read.
+            // The query aliases within itself.
             AccessConflict {
-                key: AccessKey::new(TokenKind::Component, std::any::TypeId::of::<(Q, F)>(), name),
+                key: AccessKey::new(
+                    TokenKind::Component,
+                    std::any::TypeId::of::<(Q::Static, F)>(),
+                    name,
+                ),
                 first: Borrow::Write,
-                second: Borrow::Read,
+                second: Borrow::Write,
+                within: Some(std::any::type_name::<Query<'static, 'static, Q::Static, F>>()),
             }
         })?;
         for item in query.iter() {
@@ -597,14 +602,14 @@ impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_,
         Ok(())
     }
 
-    fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q, F> {
+    fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q::Static, F> {
         QueryState::new(world)
     }
 
     fn fetch<'w, 's>(
-        state: &'s mut QueryState<Q, F>,
+        state: &'s mut QueryState<Q::Static, F>,
         ctx: &mut FetchContext<'w>,
-    ) -> Query<'w, 's, Q, F> {
+    ) -> Query<'w, 's, Q::Static, F> {
         let storage = ctx.storage();
         state.query(storage, ctx).unwrap_or_else(|err| panic!("{err}"))
     }
