@@ -355,8 +355,18 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&3));
     /// ```
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
-        self.init_bundle::<B>();
-        self.storage.insert(entity, TypeId::of::<B>(), |w| bundle.write(w))
+        let key = TypeId::of::<B>();
+        let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
+        // One lookup on the hot path: the cached edge; the bundle is known if it exists.
+        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<B>();
+                self.storage.find_insert_edge(loc.table, key)
+            }
+        };
+        self.storage.insert_along(entity, loc, edge, |w| bundle.write(w));
+        Ok(())
     }
 
     /// Adds one bundle to each of many entities. Entities of one table that come one after
@@ -402,11 +412,16 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&2));
     /// ```
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
-        if !self.storage.contains(entity) {
-            return Err(ComponentError::NoSuchEntity(entity));
-        }
-        self.init_bundle::<B>();
-        self.storage.remove(entity, TypeId::of::<B>(), B::take)
+        let key = TypeId::of::<B>();
+        let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
+        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<B>();
+                self.storage.find_remove_edge(loc.table, key)
+            }
+        };
+        self.storage.remove_along(entity, loc, edge, B::take)
     }
 
     /// Removes bundle `B` from each of many entities, dropping the values; returns how many

@@ -64,6 +64,8 @@ pub(super) struct InsertEdge {
     pub(super) ticks: Box<[Option<u32>]>,
     /// How the row moves (empty where the table stays).
     pub(super) moves: Box<[ColumnMove]>,
+    /// Whether every value goes to a sparse set: then no table is touched.
+    pub(super) sparse_only: bool,
 }
 
 /// A cached move from one table to another by removing a bundle.
@@ -80,6 +82,8 @@ pub(super) struct RemoveEdge {
     pub(super) all_present: bool,
     /// How the row moves (empty where the table stays).
     pub(super) moves: Box<[ColumnMove]>,
+    /// Whether every value comes from a sparse set: then no table is touched.
+    pub(super) sparse_only: bool,
 }
 
 /// The tables' index and the cached edges.
@@ -89,24 +93,56 @@ pub(super) struct Graph {
     table_ids: HashMap<SmallVec<[ComponentId; 8]>, u32>,
     pub(super) bundles: IdMap<TypeId, BundleInfo>,
     /// By table, then bundle type: the index in `inserts` of the move made by inserting it.
-    insert_index: Vec<IdMap<TypeId, u32>>,
+    insert_index: Vec<EdgeIndex>,
     /// By table, then bundle type: the index in `removes` of the move made by removing it.
-    remove_index: Vec<IdMap<TypeId, u32>>,
+    remove_index: Vec<EdgeIndex>,
     pub(super) inserts: Vec<InsertEdge>,
     pub(super) removes: Vec<RemoveEdge>,
+}
+
+/// One table's edges by bundle type: a short list scanned in order (a table rarely has more
+/// than a few bundle types inserted or removed), spilling into a hash map past
+/// `EdgeIndex::SCAN` entries.
+#[derive(Debug, Default)]
+struct EdgeIndex {
+    /// (A `Vec`, not a small vector: the scan then has no inline-or-heap branch.)
+    first: Vec<(TypeId, u32)>,
+    rest: IdMap<TypeId, u32>,
+}
+
+impl EdgeIndex {
+    /// How many edges are found by a scan before the hash map takes the others.
+    const SCAN: usize = 8;
+
+    #[inline]
+    fn get(&self, key: TypeId) -> Option<u32> {
+        match self.first.iter().find(|(k, _)| *k == key) {
+            Some(&(_, edge)) => Some(edge),
+            None if self.first.len() == Self::SCAN => self.rest.get(&key).copied(),
+            None => None,
+        }
+    }
+
+    fn insert(&mut self, key: TypeId, edge: u32) {
+        if self.first.len() < Self::SCAN {
+            self.first.push((key, edge));
+        } else {
+            self.rest.insert(key, edge);
+        }
+    }
 }
 
 impl Graph {
     /// The cached insert edge of bundle type `key` out of table `from`.
     #[inline]
     pub(super) fn insert_edge(&self, from: u32, key: TypeId) -> Option<u32> {
-        self.insert_index[from as usize].get(&key).copied()
+        self.insert_index[from as usize].get(key)
     }
 
     /// The cached remove edge of bundle type `key` out of table `from`.
     #[inline]
     pub(super) fn remove_edge(&self, from: u32, key: TypeId) -> Option<u32> {
-        self.remove_index[from as usize].get(&key).copied()
+        self.remove_index[from as usize].get(key)
     }
 }
 
@@ -135,8 +171,8 @@ impl Storage {
         let t = self.tables.len() as u32;
         let positions = components.iter().map(|&c| self.store_mut(c).add_table_column()).collect();
         self.tables.push(Table::new(&components, positions));
-        self.graph.insert_index.push(IdMap::default());
-        self.graph.remove_index.push(IdMap::default());
+        self.graph.insert_index.push(EdgeIndex::default());
+        self.graph.remove_index.push(EdgeIndex::default());
         self.graph.table_ids.insert(components, t);
         t
     }
@@ -171,9 +207,21 @@ impl Storage {
         self.graph.bundles.contains_key(&key)
     }
 
+    /// The cached insert edge of bundle `key` out of table `from`, if there is one.
+    #[inline]
+    pub(crate) fn cached_insert_edge(&self, from: u32, key: TypeId) -> Option<u32> {
+        self.graph.insert_edge(from, key)
+    }
+
+    /// The cached remove edge of bundle `key` out of table `from`, if there is one.
+    #[inline]
+    pub(crate) fn cached_remove_edge(&self, from: u32, key: TypeId) -> Option<u32> {
+        self.graph.remove_edge(from, key)
+    }
+
     /// The insert edge of bundle `key` (known) out of table `from`, built if new.
     #[inline]
-    pub(super) fn find_insert_edge(&mut self, from: u32, key: TypeId) -> u32 {
+    pub(crate) fn find_insert_edge(&mut self, from: u32, key: TypeId) -> u32 {
         match self.graph.insert_edge(from, key) {
             Some(edge) => edge,
             None => self.build_insert_edge(from, key),
@@ -193,7 +241,7 @@ impl Storage {
         set.sort_unstable();
         let to = self.table_for(set);
         let (old, new) = (&self.tables[from as usize], &self.tables[to as usize]);
-        let targets = (ids.iter())
+        let targets: Box<[Target]> = (ids.iter())
             .map(|&id| match (self.store(id).kind(), old.index_of(id), new.index_of(id)) {
                 (StorageKind::SparseSet, ..) => Target::Sparse,
                 (_, Some(i), _) => Target::Replace(old.column_position(i) as u32),
@@ -203,15 +251,16 @@ impl Storage {
             .collect();
         let ticks = ids.iter().map(|&id| new.index_of(id).map(|i| i as u32)).collect();
         let moves = if to == from { Box::default() } else { plan(old, new) };
+        let sparse_only = to == from && targets.iter().all(|&t| t == Target::Sparse);
         let index = self.graph.inserts.len() as u32;
-        self.graph.inserts.push(InsertEdge { to, ids, targets, ticks, moves });
+        self.graph.inserts.push(InsertEdge { to, ids, targets, ticks, moves, sparse_only });
         self.graph.insert_index[from as usize].insert(key, index);
         index
     }
 
     /// The remove edge of bundle `key` (known) out of table `from`, built if new.
     #[inline]
-    pub(super) fn find_remove_edge(&mut self, from: u32, key: TypeId) -> u32 {
+    pub(crate) fn find_remove_edge(&mut self, from: u32, key: TypeId) -> u32 {
         match self.graph.remove_edge(from, key) {
             Some(edge) => edge,
             None => self.build_remove_edge(from, key),
@@ -234,8 +283,10 @@ impl Storage {
         let to = self.table_for(set.collect());
         let (old, new) = (&self.tables[from as usize], &self.tables[to as usize]);
         let moves = if to == from { Box::default() } else { plan(old, new) };
+        let sparse_only = to == from && (ids.iter()).all(|&id| self.store(id).sparse().is_some());
         let index = self.graph.removes.len() as u32;
-        self.graph.removes.push(RemoveEdge { to, ids, sources, all_present, moves });
+        let edge = RemoveEdge { to, ids, sources, all_present, moves, sparse_only };
+        self.graph.removes.push(edge);
         self.graph.remove_index[from as usize].insert(key, index);
         index
     }
