@@ -10,17 +10,22 @@
 //! (`--toggle-collect` counts only the measured frames, not the set-up and settling.)
 //!
 //! Arguments: the version (`cellar`, `bevy_ecs`, `hecs`), the flock size, the threads, and
-//! how many frames to run after 30 settling frames. Prints the world's first boid, so the
-//! work cannot be optimised away.
+//! how many frames to run after 30 settling frames. Prints the fastest and the median
+//! measured frame, and the world's first boid, so the work cannot be optimised away.
 
 use cellar_benches::boids::{BoidsApp, versions};
 
 /// The frames that count: a function of its own, for callgrind's `--toggle-collect`.
+/// Returns each frame's wall time: their minimum is what a loaded machine disturbs least.
 #[inline(never)]
-fn measured_frames(app: &mut dyn BoidsApp, frames: usize) {
-    for _ in 0..frames {
-        app.frame();
-    }
+fn measured_frames(app: &mut dyn BoidsApp, frames: usize) -> Vec<std::time::Duration> {
+    (0..frames)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            app.frame();
+            start.elapsed()
+        })
+        .collect()
 }
 
 fn main() {
@@ -38,6 +43,15 @@ fn main() {
     for _ in 0..30 {
         app.frame();
     }
-    measured_frames(&mut *app, parse(frames));
+    let mut times = measured_frames(&mut *app, parse(frames));
+    times.sort();
+    let ms = |d: &std::time::Duration| d.as_secs_f64() * 1e3;
+    if let (Some(min), Some(median)) = (times.first(), times.get(times.len() / 2)) {
+        println!(
+            "{version} n={n} threads={threads}: min {:.2} ms, median {:.2} ms",
+            ms(min),
+            ms(median)
+        );
+    }
     println!("{version}: first boid {:?}", app.observe()[0]);
 }

@@ -43,20 +43,27 @@ pub const MAX_RUN: Duration = Duration::from_secs(10 * 60);
 /// What one frame costs: the model behind the up-front estimate and the [`MAX_RUN`] check.
 ///
 /// Measured on the documented machine (2 cores), in release builds, for the default
-/// parameters; the estimate is a guide (within a factor of about two), not a promise.
+/// parameters; the estimate is a guide (within a factor of about two), not a promise. The
+/// cost of an entity grows with the world in the demos with spatial grids (bigger worlds
+/// miss the caches more): `growth` is that exponent, measured between 10,000 entities and
+/// the demo's maximum.
 ///
 /// # Examples
 ///
 /// ```
 /// use cellar_demos::cli::Cost;
-/// let cost = Cost { ns_per_entity: 100.0, ns_per_frame: 0.0, one_thread_pass: false };
+/// let cost = Cost { ns_per_entity: 100.0, growth: 0.5, ns_per_frame: 0.0, one_thread_pass: false };
 /// let t = cost.estimate(10_000, 100, 1);
 /// assert!((t.as_secs_f64() - 0.1).abs() < 1e-9);
+/// // Four times the entities, each twice the cost.
+/// assert!((cost.estimate(40_000, 100, 1).as_secs_f64() - 0.8).abs() < 1e-9);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cost {
-    /// Nanoseconds per entity per frame on one thread.
+    /// Nanoseconds per entity per frame on one thread, at 10,000 entities.
     pub ns_per_entity: f64,
+    /// How the cost per entity grows with the entities: times `(entities / 10,000)^growth`.
+    pub growth: f64,
     /// Nanoseconds per frame whatever the entity count (drawing, fixed overheads).
     pub ns_per_frame: f64,
     /// Whether the demo also runs the whole simulation once on one thread (particles does,
@@ -74,16 +81,17 @@ impl Cost {
     ///
     /// ```
     /// use cellar_demos::cli::Cost;
-    /// let cost = Cost { ns_per_entity: 100.0, ns_per_frame: 1e6, one_thread_pass: true };
+    /// let cost = Cost { ns_per_entity: 100.0, growth: 0.0, ns_per_frame: 1e6, one_thread_pass: true };
     /// assert!(cost.estimate(1_000, 10, 1) > Cost { one_thread_pass: false, ..cost }.estimate(1_000, 10, 1));
     /// ```
     pub fn estimate(&self, entities: usize, frames: usize, threads: usize) -> Duration {
         let cores = threads.min(available_threads()).max(1) as f64;
         let speedup = 1.0 + (cores - 1.0) * PARALLEL_EFFICIENCY;
-        let frame = entities as f64 * self.ns_per_entity / speedup + self.ns_per_frame;
-        let mut ns = frame * frames as f64;
+        let per_entity = self.ns_per_entity * (entities as f64 / 10_000.0).powf(self.growth);
+        let work = entities as f64 * per_entity;
+        let mut ns = (work / speedup + self.ns_per_frame) * frames as f64;
         if self.one_thread_pass {
-            ns += (entities as f64 * self.ns_per_entity + self.ns_per_frame) * frames as f64;
+            ns += (work + self.ns_per_frame) * frames as f64;
         }
         Duration::from_secs_f64(ns * 1e-9)
     }
@@ -112,7 +120,7 @@ impl Cost {
 ///     entities: 10_000,
 ///     max_entities: 200_000,
 ///     frames: 300,
-///     cost: Cost { ns_per_entity: 500.0, ns_per_frame: 0.0, one_thread_pass: false },
+///     cost: Cost { ns_per_entity: 500.0, growth: 0.0, ns_per_frame: 0.0, one_thread_pass: false },
 ///     outputs: &["boids.png"],
 /// };
 /// assert!(demo.entities <= demo.max_entities);
@@ -533,7 +541,12 @@ mod tests {
         entities: 10_000,
         max_entities: 100_000,
         frames: 300,
-        cost: Cost { ns_per_entity: 1_000.0, ns_per_frame: 0.0, one_thread_pass: false },
+        cost: Cost {
+            ns_per_entity: 1_000.0,
+            growth: 0.0,
+            ns_per_frame: 0.0,
+            one_thread_pass: false,
+        },
         outputs: &["boids.png"],
     };
 
