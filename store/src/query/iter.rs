@@ -128,7 +128,8 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 let &t = state.matched.get(self.next_table)?;
                 self.next_table += 1;
                 let table: &'w Table = self.storage.table(t);
-                let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+                let fetch =
+                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
                 let filter =
                     F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {
