@@ -27,6 +27,8 @@ mod book {
     mod introduction {}
     #[doc = include_str!("../book/src/quick-start.md")]
     mod quick_start {}
+    #[doc = include_str!("../book/src/embedding.md")]
+    mod embedding {}
     #[doc = include_str!("../book/src/patterns/overview.md")]
     mod patterns_overview {}
     #[doc = include_str!("../book/src/patterns/never-handing-out-references.md")]
@@ -61,6 +63,8 @@ mod book {
     mod performance_arenas {}
     #[doc = include_str!("../book/src/performance/ecs.md")]
     mod performance_ecs {}
+    #[doc = include_str!("../book/src/performance/boids.md")]
+    mod performance_boids {}
     #[doc = include_str!("../book/src/internals-and-safety.md")]
     mod internals_and_safety {}
 }

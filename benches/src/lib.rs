@@ -23,6 +23,7 @@
 // The peers' worlds do not implement `Debug`, so neither can the workloads that hold them.
 #![allow(missing_debug_implementations)]
 
+pub mod boids;
 pub mod components;
 pub mod workloads;
 

@@ -120,10 +120,15 @@ pub(crate) struct Location {
 }
 
 /// The live entities of one world and their locations.
+///
+/// # Invariants
+///
+/// A live entity's location names the table and row that hold its table components (the
+/// storage keeps it so: see `storage/table.rs`).
 #[derive(Debug)]
 pub(crate) struct Entities {
-    pub(crate) world: WorldId,
-    pub(crate) slots: SlotMap<EntityKey, Location>,
+    world: WorldId,
+    slots: SlotMap<EntityKey, Location>,
 }
 
 impl Entities {
@@ -160,7 +165,22 @@ impl Entities {
         self.slots.remove(e.key)
     }
 
+    /// The world these entities belong to.
+    pub(crate) fn world(&self) -> WorldId {
+        self.world
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.slots.len()
+    }
+
+    /// Frees every entity (their handles turn stale).
+    pub(crate) fn clear(&mut self) {
+        self.slots.clear();
+    }
+
+    /// Makes room for `n` more entities.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
     }
 }

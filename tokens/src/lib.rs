@@ -42,3 +42,11 @@ pub(crate) mod primitive;
 pub mod arena;
 pub mod sync;
 pub mod unsync;
+
+/// How many rounds a threaded unit test runs: `native` natively, a hundredth (at least 10)
+/// under miri, which interprets every step; the interleavings it explores matter more there
+/// than the count.
+#[cfg(test)]
+pub(crate) const fn rounds(native: usize) -> usize {
+    if cfg!(miri) { if native / 100 > 10 { native / 100 } else { 10 } } else { native }
+}

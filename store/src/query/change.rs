@@ -288,7 +288,7 @@ impl<'w, T> Iterator for RefFetch<'w, T> {
             None => (self.values.next()?, self.rows.next()?),
             Some((entities, set, values)) => {
                 let r = set.row(*entities.next()?)?;
-                (values.get(r)?, set.ticks.rows.get(r)?)
+                (values.get(r)?, set.ticks().rows.get(r)?)
             }
         };
         Some(Ref { value, row, window: self.window? })
@@ -341,8 +341,8 @@ impl<T: Component> QueryData for Ref<'_, T> {
         match columns.sparse {
             None => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = &columns.columns[table.positions[i] as usize];
-                    let t = &table.ticks[i];
+                    let column = &columns.columns[table.column_position(i)];
+                    let t = table.ticks(i);
                     RefFetch {
                         values: column.as_slice::<T>().iter(),
                         rows: t.rows.iter(),
@@ -355,8 +355,8 @@ impl<T: Component> QueryData for Ref<'_, T> {
             Some(set) => RefFetch {
                 values: Default::default(),
                 rows: Default::default(),
-                window: Some(ChangeWindow::new(Some(&set.ticks), ticks)),
-                sparse: Some((table.entities.iter(), set, columns.columns[0].as_slice::<T>())),
+                window: Some(ChangeWindow::new(Some(set.ticks()), ticks)),
+                sparse: Some((table.entities().iter(), set, columns.columns[0].as_slice::<T>())),
             },
         }
     }
@@ -503,8 +503,8 @@ impl<T: Component> QueryData for Mut<'_, T> {
         match columns {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = take_column(rest, consumed, table.positions[i] as usize);
-                    let t = &table.ticks[i];
+                    let column = take_column(rest, consumed, table.column_position(i));
+                    let t = table.ticks(i);
                     MutFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
                         rows: t.rows.iter(),
@@ -518,7 +518,7 @@ impl<T: Component> QueryData for Mut<'_, T> {
                 let set: &'w SparseSet = set;
                 let rows = sparse_rows(items.as_mut_slice(), set, table);
                 MutFetch {
-                    window: Some(ChangeWindow::new(Some(&set.ticks), ticks)),
+                    window: Some(ChangeWindow::new(Some(set.ticks()), ticks)),
                     sparse: Some(rows.into_iter()),
                     ..MutFetch::default()
                 }

@@ -73,7 +73,7 @@ impl<T: Component> QueryData for Has<T> {
         world.init_component::<T>();
     }
     fn get_state(storage: &Storage) -> Option<HasState> {
-        Some(HasState(storage.id_of::<T>().map(|id| (id, storage.store(id).sparse.is_some()))))
+        Some(HasState(storage.id_of::<T>().map(|id| (id, storage.store(id).sparse().is_some()))))
     }
     fn matches(_: &HasState, _: &Table) -> bool {
         true
@@ -86,7 +86,7 @@ impl<T: Component> QueryData for Has<T> {
         storage: &'w Storage,
         _: &mut S,
     ) -> Result<HasColumns<'w>, QueryError> {
-        Ok(HasColumns(state.0.and_then(|(id, _)| storage.store(id).sparse.as_ref())))
+        Ok(HasColumns(state.0.and_then(|(id, _)| storage.store(id).sparse())))
     }
     fn reborrow<'a>(columns: &'a mut HasColumns<'_>) -> HasColumns<'a> {
         *columns
@@ -106,7 +106,7 @@ impl<T: Component> QueryData for Has<T> {
             Some((_, true)) => HasFetch {
                 table_has: false,
                 rows,
-                sparse: columns.0.map(|set| (table.entities.iter(), set)),
+                sparse: columns.0.map(|set| (table.entities().iter(), set)),
             },
         }
     }

@@ -137,7 +137,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
             if entities[..i].contains(&e) {
                 return Err(QueryError::Repeated(e));
             }
-            let loc = storage.entities.get(e).ok_or(QueryError::NoSuchEntity(e))?;
+            let loc = storage.location(e).ok_or(QueryError::NoSuchEntity(e))?;
             if !state.is_matched.get(loc.table as usize).copied().unwrap_or(false) {
                 return Err(QueryError::NoMatch(e));
             }
@@ -150,7 +150,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         let mut next = 0;
         while next < N {
             let t = places[next].0;
-            let table: &Table = &storage.tables[t as usize];
+            let table: &Table = &storage.table(t);
             let mut fetch = Q::fetch_table(&state.q, &mut columns, table, ticks);
             let mut filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
             // Rows of this table already stepped over.
@@ -179,12 +179,12 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         let (storage, state) = (self.storage, self.state);
         let mut out = Vec::new();
         for &t in &state.matched {
-            let table = &storage.tables[t as usize];
+            let table = &storage.table(t);
             let mut filter = F::fetch_table(&state.f, storage, table, self.last_run, self.this_run);
             if F::passes_all(&filter) {
-                out.extend_from_slice(&table.entities);
+                out.extend_from_slice(table.entities());
             } else {
-                out.extend(table.entities.iter().filter(|_| F::filter(&mut filter)));
+                out.extend(table.entities().iter().filter(|_| F::filter(&mut filter)));
             }
         }
         out
@@ -326,14 +326,14 @@ impl<Q: QueryData, F: QueryFilter, const K: usize> CombinationsMut<'_, '_, '_, Q
 
 /// Whether `e`'s row passes the query's filter, without handing out its item.
 fn passes_filter<Q: QueryData, F: QueryFilter>(query: &Query<'_, '_, Q, F>, e: Entity) -> bool {
-    let Some(loc) = query.storage.entities.get(e) else { return false };
+    let Some(loc) = query.storage.location(e) else { return false };
     if !query.state.is_matched.get(loc.table as usize).copied().unwrap_or(false) {
         return false;
     }
     if F::exact(&query.state.f) {
         return true;
     }
-    let table = &query.storage.tables[loc.table as usize];
+    let table = &query.storage.table(loc.table);
     let filter =
         F::fetch_table(&query.state.f, query.storage, table, query.last_run, query.this_run);
     let mut filter = F::split(filter, loc.row as usize).1;

@@ -178,7 +178,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
 
     /// Checks the tables made since the last update.
     fn update(&mut self, storage: &Storage) {
-        for (t, table) in storage.tables.iter().enumerate().skip(self.is_matched.len()) {
+        for (t, table) in storage.tables().iter().enumerate().skip(self.is_matched.len()) {
             let m = Q::matches(&self.q, table) && F::matches(&self.f, table);
             self.is_matched.push(m);
             if m {
@@ -431,11 +431,11 @@ pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
     last_run: u32,
     this_run: u32,
 ) -> Result<Q::Item<'w>, QueryError> {
-    let loc = storage.entities.get(entity).ok_or(QueryError::NoSuchEntity(entity))?;
+    let loc = storage.location(entity).ok_or(QueryError::NoSuchEntity(entity))?;
     if !state.is_matched.get(loc.table as usize).copied().unwrap_or(false) {
         return Err(QueryError::NoMatch(entity));
     }
-    let table = &storage.tables[loc.table as usize];
+    let table = storage.table(loc.table);
     let row = loc.row as usize;
     let fetch = Q::fetch_table(&state.q, &mut columns, table, (last_run, this_run));
     let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
@@ -767,7 +767,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// ```
     pub fn for_each(self, f: impl Fn(Q::Item<'w>) + Send + Sync) {
         let ParIter { storage, state, mut columns, last_run, this_run, batch } = self;
-        let tables = state.matched.iter().map(|&t| &storage.tables[t as usize]);
+        let tables = state.matched.iter().map(|&t| storage.table(t));
         let total: usize = tables.clone().map(Table::len).sum();
         let batch =
             batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);

@@ -130,11 +130,11 @@ pub struct RemovedState {
 /// The entities that have `T` now, sorted.
 fn having<T: Component>(storage: &Storage) -> Vec<Entity> {
     let Some(id) = storage.id_of::<T>() else { return Vec::new() };
-    let mut out: Vec<Entity> = match &storage.store(id).sparse {
-        Some(set) => set.entities.clone(),
-        None => (storage.tables.iter())
+    let mut out: Vec<Entity> = match &storage.store(id).sparse() {
+        Some(set) => set.entities().to_vec(),
+        None => (storage.tables().iter())
             .filter(|table| table.index_of(id).is_some())
-            .flat_map(|table| table.entities.iter().copied())
+            .flat_map(|table| table.entities().iter().copied())
             .collect(),
     };
     out.sort_unstable();
