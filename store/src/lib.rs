@@ -99,7 +99,8 @@ pub mod prelude {
         IntoSystemConfig, Schedule, ScheduleError, SystemConfig, SystemHandle, SystemStats,
     };
     pub use crate::system::{
-        EventReader, EventWriter, IntoSystem, Local, ParamSet, Query, Res, ResMut,
+        EventReader, EventWriter, IntoSystem, Local, ParamSet, Query, RemovedComponents, Res,
+        ResMut,
     };
     pub use crate::{
         Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, Has, Mut, Or,

@@ -180,3 +180,54 @@ fn a_batch_known_to_be_cheap_runs_on_the_callers_thread() {
     assert_eq!(*seen.lock().unwrap(), [here, here, here], "in turn, in schedule order");
     assert_eq!(schedule.batches().len(), 1, "one batch of three systems");
 }
+
+#[test]
+fn removed_components_reports_removals_and_despawns_once() {
+    #[derive(Default)]
+    struct Seen(Vec<Vec<Entity>>);
+    fn watch(removed: RemovedComponents<Health>, mut seen: ResMut<Seen>) {
+        seen.0.push(removed.iter().collect());
+    }
+    let mut world = World::new();
+    world.insert_resource(Seen::default());
+    let es: Vec<Entity> = (0..4).map(|i| world.spawn((Health(i),))).collect();
+    let mut schedule = Schedule::new();
+    schedule.add_system(watch);
+    schedule.run(&mut world);
+    world.remove::<(Health,)>(es[1]).unwrap();
+    world.despawn(es[3]).unwrap();
+    schedule.run(&mut world);
+    schedule.run(&mut world);
+    let later = world.spawn((Health(9),));
+    world.insert(es[1], (Health(1),)).unwrap();
+    schedule.run(&mut world);
+    world.despawn(later).unwrap();
+    schedule.run(&mut world);
+    let seen = &world.resource::<Seen>().unwrap().0;
+    assert_eq!(seen[0], [] as [Entity; 0], "the first run reports nothing");
+    let mut second = seen[1].clone();
+    second.sort();
+    assert_eq!(second, [es[1], es[3]]);
+    assert!(seen[2].is_empty() && seen[3].is_empty(), "{seen:?}");
+    assert_eq!(seen[4], [later]);
+}
+
+#[test]
+fn removed_components_of_a_sparse_component() {
+    struct Stunned;
+    #[derive(Default)]
+    struct Count(usize);
+    fn watch(removed: RemovedComponents<Stunned>, mut n: ResMut<Count>) {
+        n.0 += removed.len();
+    }
+    let mut world = World::new();
+    world.register_sparse::<Stunned>().unwrap();
+    world.insert_resource(Count::default());
+    let a = world.spawn((Health(1), Stunned));
+    let mut schedule = Schedule::new();
+    schedule.add_system(watch);
+    schedule.run(&mut world);
+    world.remove::<(Stunned,)>(a).unwrap();
+    schedule.run(&mut world);
+    assert_eq!(world.resource::<Count>().unwrap().0, 1);
+}

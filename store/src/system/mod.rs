@@ -43,6 +43,7 @@ mod access;
 mod function;
 mod param_set;
 mod params;
+mod removed;
 
 pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
 pub use function::{
@@ -51,6 +52,7 @@ pub use function::{
 };
 pub use param_set::{ParamSet, ParamSetState};
 pub use params::{EventReader, EventWriter, Local, Res, ResMut};
+pub use removed::{RemovedComponents, RemovedState};
 
 pub use crate::query::Query;
 
