@@ -127,8 +127,9 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 let state = self.state.as_deref()?;
                 let &t = state.matched.get(self.next_table)?;
                 self.next_table += 1;
-                let table: &'w Table = &self.storage.table(t);
-                let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+                let table: &'w Table = self.storage.table(t);
+                let fetch =
+                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
                 let filter =
                     F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {
@@ -243,7 +244,7 @@ pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
     mut g: impl FnMut(B, Q::Item<'w>) -> B,
 ) -> B {
     for &t in state.matched.get(from..).unwrap_or_default() {
-        let table: &'w Table = &storage.table(t);
+        let table: &'w Table = storage.table(t);
         let fetch = Q::fetch_table(&state.q, columns, table, (last_run, this_run));
         let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
         acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);

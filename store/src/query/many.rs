@@ -150,7 +150,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         let mut next = 0;
         while next < N {
             let t = places[next].0;
-            let table: &Table = &storage.table(t);
+            let table: &Table = storage.table(t);
             let mut fetch = Q::fetch_table(&state.q, &mut columns, table, ticks);
             let mut filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
             // Rows of this table already stepped over.
@@ -179,7 +179,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         let (storage, state) = (self.storage, self.state);
         let mut out = Vec::new();
         for &t in &state.matched {
-            let table = &storage.table(t);
+            let table = storage.table(t);
             let mut filter = F::fetch_table(&state.f, storage, table, self.last_run, self.this_run);
             if F::passes_all(&filter) {
                 out.extend_from_slice(table.entities());

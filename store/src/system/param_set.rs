@@ -102,10 +102,13 @@ impl<'w, T: SystemParam> ParamSet<'w, '_, T> {
     }
 }
 
+/// What [`SystemParam::access`] is, for one member.
+type AccessOf = fn(&mut Access) -> Result<(), AccessConflict>;
+
 /// The union of the members' tokens: each member must be valid alone; a token any member
 /// writes is written.
 fn union(
-    members: &[fn(&mut Access) -> Result<(), AccessConflict>],
+    members: &[AccessOf],
 ) -> Result<Access, AccessConflict> {
     let mut keys: Vec<(AccessKey, Borrow)> = Vec::new();
     for member in members {
