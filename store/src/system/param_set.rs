@@ -26,7 +26,7 @@ use crate::storage::Storage;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Health(u32);
 /// struct Shielded;
@@ -53,7 +53,7 @@ use crate::storage::Storage;
 /// A member cannot be kept while another is used:
 ///
 /// ```compile_fail
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 /// fn both(mut set: ParamSet<(Query<&mut u32>, Query<&u32>)>) {
 ///     let mut writer = set.p0();
 ///     let reader = set.p1(); // `set` is already borrowed by `writer`
