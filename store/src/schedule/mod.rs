@@ -37,11 +37,10 @@
 
 mod error;
 pub(crate) mod graph;
-pub(crate) mod lend;
 mod stats;
 
+pub use crate::lend::Lent;
 pub use error::ScheduleError;
-pub use lend::Lent;
 pub use stats::SystemStats;
 
 use std::any::Any;
@@ -52,13 +51,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::commands::{CommandReport, SkippedCommand};
+use crate::lend::{LendError, Request, lend};
 use crate::system::{
     Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
     TokenKind,
 };
 use crate::{World, WorldId};
 use graph::Plan;
-use lend::{LendError, Request, lend};
 use stats::StatsCell;
 
 /// Names a system or a set in an ordering constraint.

@@ -63,7 +63,7 @@ use std::any::TypeId;
 use qcell::QCellOwner;
 
 use crate::commands::CommandReport;
-use crate::schedule::lend::Lent;
+use crate::lend::Lent;
 use crate::{Storage, World};
 
 /// A unit of work the [`Schedule`](crate::schedule::Schedule) runs.

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::World;
 use crate::commands::CommandReport;
-use crate::schedule::lend::Lent;
+use crate::lend::Lent;
 use crate::storage::Storage;
 
 /// Several parameters that borrow the same tokens, for one system: two queries that write
@@ -107,9 +107,7 @@ type AccessOf = fn(&mut Access) -> Result<(), AccessConflict>;
 
 /// The union of the members' tokens: each member must be valid alone; a token any member
 /// writes is written.
-fn union(
-    members: &[AccessOf],
-) -> Result<Access, AccessConflict> {
+fn union(members: &[AccessOf]) -> Result<Access, AccessConflict> {
     let mut keys: Vec<(AccessKey, Borrow)> = Vec::new();
     for member in members {
         let mut access = Access::new();
