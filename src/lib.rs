@@ -7,6 +7,9 @@ pub use cellar_tokens::{arena, sync, unsync};
 pub use cellar_store::query;
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
+    AccessKind, ComponentAccess, ExclusiveTokens, SharedTokens, TokenRequest, TokenSource,
+};
+pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, ColumnBatch, ColumnBatchError,
     Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, Has, Mut, Or,
     ParIter, Query, QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState,

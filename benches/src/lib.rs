@@ -205,8 +205,10 @@ pub mod registry {
 
     /// schedule: `n` entities per archetype, three swapping systems on the crate's scheduler.
     pub fn schedule() -> Vec<(&'static str, Factory)> {
-        factories!(Schedule: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
+        let mut v = factories!(Schedule: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        v.extend(factories!(ScheduleSingle: "cellar-single" => cellar));
+        v
     }
 
     /// add_remove: `n` entities with A; add B to all, remove B from all.

@@ -6,7 +6,7 @@
 //! `Res<T>` derefs to `&T` only:
 //!
 //! ```compile_fail,E0594
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn bump(n: Res<u32>) {
 //!     *n += 1;
 //! }
@@ -15,7 +15,7 @@
 //! A read-only query hands out `&T` even from `iter_mut`:
 //!
 //! ```compile_fail,E0594
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn bump(mut q: Query<&u32>) {
 //!     for n in q.iter_mut() {
 //!         *n += 1;
@@ -26,7 +26,7 @@
 //! A token the schedule lends shared is a `&QCellOwner`, never a `&mut`:
 //!
 //! ```compile_fail,E0308
-//! use cellar_store::system::{AccessKey, FetchContext};
+//! use cellar::system::{AccessKey, FetchContext};
 //! fn upgrade(ctx: &mut FetchContext<'_>) {
 //!     let owner = ctx.read(&AccessKey::resource::<u32>());
 //!     let _exclusive: &mut _ = owner;
@@ -36,21 +36,21 @@
 //! # A `Query` or `Res` cannot outlive its run
 //!
 //! ```compile_fail
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn keep(r: Res<u32>, mut kept: Local<Option<&'static u32>>) {
 //!     *kept = Some(r.into_inner());
 //! }
 //! ```
 //!
 //! ```compile_fail
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn keep(q: Query<&u32>, mut kept: Local<Vec<&'static u32>>) {
 //!     kept.extend(q.iter());
 //! }
 //! ```
 //!
 //! ```compile_fail,E0505
-//! use cellar_store::{QueryState, World};
+//! use cellar::{QueryState, World};
 //! let mut world = World::new();
 //! let mut state = QueryState::<&u32>::new(&mut world);
 //! let kept = state.iter(&world).next();
@@ -61,7 +61,7 @@
 //! # Two `query_mut` on one world cannot coexist
 //!
 //! ```compile_fail,E0499
-//! use cellar_store::World;
+//! use cellar::World;
 //! let mut world = World::new();
 //! let a = world.query_mut::<&mut u8>();
 //! let b = world.query_mut::<&mut u16>();
@@ -71,7 +71,7 @@
 //! # A `ParamSet` member cannot be held while another is used
 //!
 //! ```compile_fail,E0499
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn both(mut set: ParamSet<(Query<&mut u32>, Query<&u32>)>) {
 //!     let mut writer = set.p0();
 //!     let reader = set.p1();
@@ -85,20 +85,20 @@
 //! The error says "is not a system" and lists what a system may take (`E0277`).
 //!
 //! ```compile_fail,E0277
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn takes_a_number(_: u32) {}
 //! Schedule::new().add_system(takes_a_number);
 //! ```
 //!
 //! ```compile_fail,E0277
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! struct NoDefault;
 //! fn counts(_: Local<NoDefault>) {}
 //! Schedule::new().add_system(counts);
 //! ```
 //!
 //! ```compile_fail,E0277
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //! fn reads_everything(_: &World, _: Res<u8>) {}
 //! Schedule::new().add_system(reads_everything);
 //! ```

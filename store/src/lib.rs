@@ -61,6 +61,7 @@ mod compile_fail;
 mod component;
 mod entity;
 mod error;
+mod lend;
 mod primitives;
 pub mod query;
 pub mod sharded_map;

@@ -2,6 +2,9 @@
 //! exact `size_hint`, `Mut`/`Ref` change detection, `Has`, `Or`, `single`, `get_many_mut`,
 //! and combinations.
 
+// Queries name `Mut<T>` and `Ref<T>` as users do, rather than `Mut<'_, T>`.
+#![allow(elided_lifetimes_in_paths)]
+
 use std::collections::BTreeSet;
 
 use cellar_store::{
@@ -200,7 +203,7 @@ fn has_tells_presence_for_table_and_sparse_components() {
 
 #[test]
 fn or_lets_through_rows_that_pass_any_part() {
-    let (mut world, _) = mixed_world();
+    let (world, _) = mixed_world();
     let n = world.query_filtered::<&Pos, Or<(With<Marker>, With<Rare>)>>().count();
     assert_eq!(n, 20);
     let n = world.query_filtered::<&Pos, Or<(Without<Vel>, With<Marker>)>>().count();
@@ -296,8 +299,8 @@ fn combinations_visit_each_set_once() {
     assert_eq!(sums.len(), 10, "every triple has a distinct sum of distinct bits");
     assert_eq!(query.iter_combinations::<6>().count(), 0);
     assert_eq!(query.iter_combinations::<0>().count(), 1);
-    drop(query);
-    let _ = es;
+    let firsts: BTreeSet<Entity> = query.iter_combinations::<1>().map(|[(e, _)]| e).collect();
+    assert_eq!(firsts, es.into_iter().collect());
 }
 
 #[test]

@@ -36,6 +36,7 @@ fn a_query_that_aliases_within_itself_is_named_as_one_parameter() {
 }
 
 #[test]
+#[allow(clippy::type_complexity)] // the set is spelled out as a user would
 fn param_set_lends_its_tokens_to_one_member_at_a_time() {
     fn damage(
         mut set: ParamSet<(

@@ -229,6 +229,29 @@ impl Workload for Schedule {
     }
 }
 
+/// schedule, single-threaded (`set_multithreaded(false)`): what the default schedule is
+/// compared with on small batches.
+pub struct ScheduleSingle(Schedule);
+
+impl ScheduleSingle {
+    /// As [`Schedule::new`], every batch on the caller's thread.
+    pub fn new(n: usize) -> Self {
+        let mut inner = Schedule::new(n);
+        inner.schedule.set_multithreaded(false);
+        Self(inner)
+    }
+}
+
+impl Workload for ScheduleSingle {
+    fn run(&mut self) {
+        self.0.run();
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
+    }
+}
+
 /// add_remove: `insert` and `remove` entity by entity (each moves it between tables).
 pub struct AddRemove {
     world: World,

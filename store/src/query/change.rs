@@ -53,7 +53,7 @@ impl ChangeWindow {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, Ref, World};
+/// use cellar::{QueryState, Ref, World};
 ///
 /// let mut world = World::new();
 /// let a = world.spawn((1u32,));
@@ -74,7 +74,7 @@ impl<'w, T> Ref<'w, T> {
     /// Whether the value was added (spawned or inserted) since the query last ran.
     ///
     /// ```
-    /// # use cellar_store::{QueryState, Ref, World};
+    /// # use cellar::{QueryState, Ref, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<Ref<u8>>::new(&mut world);
@@ -88,7 +88,7 @@ impl<'w, T> Ref<'w, T> {
     /// Whether the value was added or written since the query last ran.
     ///
     /// ```
-    /// # use cellar_store::{QueryState, Ref, World};
+    /// # use cellar::{QueryState, Ref, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<Ref<u8>>::new(&mut world);
@@ -102,7 +102,7 @@ impl<'w, T> Ref<'w, T> {
     /// The reference itself, for the whole run.
     ///
     /// ```
-    /// # use cellar_store::{QueryState, Ref, World};
+    /// # use cellar::{QueryState, Ref, World};
     /// let mut world = World::new();
     /// world.spawn((5u8,));
     /// let mut state = QueryState::<Ref<u8>>::new(&mut world);
@@ -143,7 +143,7 @@ impl<T: PartialEq> PartialEq<T> for Ref<'_, T> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Changed, Mut, QueryState, World};
+/// use cellar::{Changed, Mut, QueryState, World};
 ///
 /// struct Health(u32);
 /// let mut world = World::new();
@@ -171,7 +171,7 @@ impl<'w, T> Mut<'w, T> {
     /// Whether the value was added since the query last ran.
     ///
     /// ```
-    /// # use cellar_store::{Mut, QueryState, World};
+    /// # use cellar::{Mut, QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<Mut<u8>>::new(&mut world);
@@ -185,7 +185,7 @@ impl<'w, T> Mut<'w, T> {
     /// this `Mut` included).
     ///
     /// ```
-    /// # use cellar_store::{Mut, QueryState, World};
+    /// # use cellar::{Mut, QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<Mut<u8>>::new(&mut world);
@@ -203,7 +203,7 @@ impl<'w, T> Mut<'w, T> {
     /// not react to.
     ///
     /// ```
-    /// # use cellar_store::{Changed, Mut, QueryState, World};
+    /// # use cellar::{Changed, Mut, QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut changed = QueryState::<&u8, Changed<u8>>::new(&mut world);
@@ -220,7 +220,7 @@ impl<'w, T> Mut<'w, T> {
     /// The reference itself, for the whole run; marks the row changed.
     ///
     /// ```
-    /// # use cellar_store::{Mut, World};
+    /// # use cellar::{Mut, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// for n in world.query_mut::<Mut<u8>>() {

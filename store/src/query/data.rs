@@ -22,7 +22,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Entity, World};
+/// use cellar::{Entity, World};
 ///
 /// struct Name(&'static str);
 /// struct Speed(f32);
@@ -124,7 +124,7 @@ pub trait QueryData {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 /// let mut world = World::new();
 /// world.spawn((1u8, 2u16));
 /// let sum: u32 = world.query::<(&u8, &u16)>().map(|(a, b)| *a as u32 + *b as u32).sum();
@@ -132,7 +132,7 @@ pub trait QueryData {
 /// ```
 ///
 /// ```compile_fail
-/// let world = cellar_store::World::new();
+/// let world = cellar::World::new();
 /// for _ in world.query::<&mut u8>() {} // `&mut u8` is not read-only
 /// ```
 pub trait ReadOnlyQuery: QueryData {

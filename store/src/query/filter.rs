@@ -20,7 +20,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{With, Without, World};
+/// use cellar::{With, Without, World};
 ///
 /// struct Enemy;
 /// struct Dead;
@@ -123,7 +123,7 @@ impl PresenceFetch<'_> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{With, World};
+/// use cellar::{With, World};
 /// struct Player;
 /// let mut world = World::new();
 /// world.spawn((1u8, Player));
@@ -138,7 +138,7 @@ pub struct With<T>(PhantomData<fn() -> T>);
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Without, World};
+/// use cellar::{Without, World};
 /// struct Player;
 /// let mut world = World::new();
 /// world.spawn((1u8, Player));
@@ -242,7 +242,7 @@ impl<T: Component> QueryFilter for Without<T> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Added, QueryState, World};
+/// use cellar::{Added, QueryState, World};
 /// let mut world = World::new();
 /// world.spawn((1u8,));
 /// let mut new = QueryState::<&u8, Added<u8>>::new(&mut world);
@@ -266,7 +266,7 @@ pub struct Added<T>(PhantomData<fn() -> T>);
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Changed, QueryState, World};
+/// use cellar::{Changed, QueryState, World};
 /// let mut world = World::new();
 /// let a = world.spawn((1u8,));
 /// world.spawn((2u8,));
@@ -491,7 +491,7 @@ tuple_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Or, With, World};
+/// use cellar::{Or, With, World};
 ///
 /// struct Player;
 /// struct Enemy;

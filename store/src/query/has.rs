@@ -18,7 +18,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Has, World};
+/// use cellar::{Has, World};
 ///
 /// struct Burning;
 /// let mut world = World::new();

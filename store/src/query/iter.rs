@@ -21,7 +21,7 @@ use crate::storage::{Storage, Table};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Entity, World};
+/// use cellar::{Entity, World};
 /// let mut world = World::new();
 /// let e = world.spawn((1u8,));
 /// let mut iter = world.query::<(Entity, &u8)>();

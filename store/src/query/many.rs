@@ -17,7 +17,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// than one does.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, With, World};
+    /// use cellar::{QueryError, QueryState, With, World};
     /// struct Player;
     /// let mut world = World::new();
     /// world.spawn((100u32, Player));
@@ -48,7 +48,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// As [`single`](Self::single).
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// let mut world = World::new();
     /// let mut state = QueryState::<&mut u32>::new(&mut world);
     /// assert!(matches!(
@@ -79,7 +79,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// As [`get`](Self::get), for the first entity that fails.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let a = world.spawn((1u8,));
     /// let b = world.spawn((2u8,));
@@ -112,7 +112,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// [`get_mut`](Self::get_mut) for the first entity that fails.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// struct Pos(i32);
     /// let mut world = World::new();
     /// let a = world.spawn((Pos(1),));
@@ -194,7 +194,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// read-only: for pairwise interactions.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch([(1u32,), (2u32,), (3u32,)]);
     /// let mut state = QueryState::<&u32>::new(&mut world);
@@ -216,7 +216,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// [`fetch_next`](CombinationsMut::fetch_next) in a `while let`.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// struct Charge(i32);
     /// let mut world = World::new();
     /// world.spawn_batch([(Charge(1),), (Charge(2),), (Charge(3),)]);
@@ -297,7 +297,7 @@ impl<Q: QueryData, F: QueryFilter, const K: usize> CombinationsMut<'_, '_, '_, Q
     /// The next set of items, borrowing the combinations until the next call.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);

@@ -57,7 +57,7 @@ impl World {
     /// `None`).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn((1u8, 2u16));
     /// world.spawn((3u8,));
     /// let total: u32 = world.query::<&u8>().map(|n| *n as u32).sum();
@@ -70,7 +70,7 @@ impl World {
     /// Iterates read-only query `Q` over the entities that pass filter `F`.
     ///
     /// ```
-    /// use cellar_store::{With, World};
+    /// use cellar::{With, World};
     /// struct Tag;
     /// let mut world = World::new();
     /// world.spawn((1u8, Tag));
@@ -106,7 +106,7 @@ impl World {
     /// [`try_query_mut`](World::try_query_mut) for the `Result`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8, 2u16));
     /// for (a, b) in world.query_mut::<(&mut u8, &u16)>() {
     ///     *a += *b as u8;
@@ -125,7 +125,7 @@ impl World {
     /// [`QueryError::Conflict`] naming the type if `Q` aliases.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert!(world.try_query_mut::<(&mut u8, &u8)>().is_err());
     /// assert!(world.try_query_mut::<(&mut u8, &u16)>().is_ok());
     /// ```
@@ -142,7 +142,7 @@ impl World {
     /// If `Q` aliases, as [`query_mut`](World::query_mut).
     ///
     /// ```
-    /// use cellar_store::{Without, World};
+    /// use cellar::{Without, World};
     /// struct Frozen;
     /// let mut world = World::new();
     /// let a = world.spawn((1u8,));
@@ -166,7 +166,7 @@ impl World {
     /// [`QueryError::Conflict`] naming the type if `Q` aliases.
     ///
     /// ```
-    /// use cellar_store::{With, World};
+    /// use cellar::{With, World};
     /// let mut world = World::new();
     /// assert!(world.try_query_filtered_mut::<(&mut u8, Option<&u8>), With<u16>>().is_err());
     /// ```
@@ -195,7 +195,7 @@ impl World {
     /// If `Q` aliases, as [`QueryState::new`].
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn((1u8,));
     /// let mut state = world.query_state::<&u8, ()>();
     /// assert_eq!(state.iter(&world).count(), 1);

@@ -25,7 +25,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -72,7 +72,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`try_new`](Self::try_new) for the `Result`.
     ///
     /// ```should_panic
-    /// # use cellar_store::*;
+    /// # use cellar::*;
     /// struct Position(f32);
     /// let mut world = World::new();
     /// let _ = QueryState::<(&mut Position, &Position)>::new(&mut world);
@@ -89,7 +89,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`QueryError::Conflict`] naming the type if the query aliases.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// struct Position(f32);
     /// let mut world = World::new();
     /// let err = QueryState::<(&mut Position, &mut Position)>::try_new(&mut world).unwrap_err();
@@ -142,7 +142,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// What the query reads and writes, for comparing with other queries.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let state = QueryState::<(&mut u8, &u16)>::new(&mut world);
     /// assert_eq!(state.access().writes().next().unwrap().name, "u8");
@@ -154,7 +154,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// The id of the world this state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// assert_eq!(QueryState::<&u8>::new(&mut world).world_id(), world.id());
     /// ```
@@ -210,7 +210,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `storage` belongs to another world than the one the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, SharedTokens, World};
+    /// use cellar::{QueryError, QueryState, SharedTokens, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -235,7 +235,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// A state made for another world is remade for this one.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -258,7 +258,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `world` is not the world the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -279,7 +279,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `world` is not the world the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((3u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -295,7 +295,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Iterates the query over `world`, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((3u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -316,7 +316,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`QueryError::NoMatch`] if it does not match.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// let mut world = World::new();
     /// let a = world.spawn((1u8,));
     /// let b = world.spawn((1u16,));
@@ -345,7 +345,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// As [`get`](Self::get).
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -366,7 +366,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Calls `f` with every item, read-only: the fastest sequential loop.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..4u32).map(|i| (i,)));
     /// let mut state = QueryState::<&u32>::new(&mut world);
@@ -384,7 +384,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Calls `f` with every item, mutably: the fastest sequential loop.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u32,));
     /// let mut state = QueryState::<&mut u32>::new(&mut world);
@@ -398,7 +398,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Calls `f` with every item, mutably, in parallel on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..1000u64).map(|i| (i,)));
     /// let mut state = QueryState::<&mut u64>::new(&mut world);
@@ -457,7 +457,7 @@ pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 /// let mut world = World::new();
 /// let e = world.spawn((1u8, 2u16));
 /// let mut state = QueryState::<(&mut u8, &u16)>::new(&mut world);
@@ -486,7 +486,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Iterates the items, read-only.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -509,7 +509,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Iterates the items, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -536,7 +536,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// [`QueryError::NoMatch`] if it does not match.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -557,7 +557,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// As [`get`](Self::get).
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// world.despawn(e).unwrap();
@@ -572,7 +572,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Calls `f` with every item, read-only.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((2u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -607,7 +607,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Calls `f` with every item, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((2u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -623,7 +623,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// The items, read-only, for a parallel loop on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// use std::sync::atomic::{AtomicU64, Ordering};
     /// let mut world = World::new();
     /// world.spawn_batch((1..=100u64).map(|i| (i,)));
@@ -651,7 +651,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// The items, mutably, for a parallel loop on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..1000u32).map(|i| (i,)));
     /// let mut state = QueryState::<&mut u32>::new(&mut world);
@@ -717,7 +717,7 @@ impl<Q: QueryData, F: QueryFilter> std::ops::Deref for StateRef<'_, Q, F> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 /// let mut world = World::new();
 /// world.spawn_batch((0..10_000u32).map(|i| (i as f32,)));
 /// let mut state = QueryState::<&mut f32>::new(&mut world);
@@ -744,7 +744,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// thread).
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -758,7 +758,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// Calls `f` with every item, on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);

@@ -11,7 +11,7 @@ use crate::system::AccessConflict;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn a() {}
 /// fn b() {}

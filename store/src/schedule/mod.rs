@@ -37,11 +37,10 @@
 
 mod error;
 pub(crate) mod graph;
-pub(crate) mod lend;
 mod stats;
 
+pub use crate::lend::Lent;
 pub use error::ScheduleError;
-pub use lend::Lent;
 pub use stats::SystemStats;
 
 use std::any::Any;
@@ -52,13 +51,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::commands::{CommandReport, SkippedCommand};
+use crate::lend::{LendError, Request, lend};
 use crate::system::{
     Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
     TokenKind,
 };
 use crate::{World, WorldId};
 use graph::Plan;
-use lend::{LendError, Request, lend};
 use stats::StatsCell;
 
 /// Names a system or a set in an ordering constraint.
@@ -70,7 +69,7 @@ use stats::StatsCell;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::schedule::Label;
+/// use cellar::schedule::Label;
 /// assert_eq!(Label::from("physics"), Label::Name("physics".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -117,8 +116,8 @@ impl fmt::Display for Label {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::schedule::{IntoLabel, Label};
+/// use cellar::prelude::*;
+/// use cellar::schedule::{IntoLabel, Label};
 ///
 /// fn physics() {}
 /// assert_eq!("physics".into_label(), Label::Name("physics".into()));
@@ -155,7 +154,7 @@ const INLINE_BELOW: std::time::Duration = std::time::Duration::from_micros(40);
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn load() {}
 /// fn step() {}
@@ -177,7 +176,7 @@ type Condition = Box<dyn Fn(&World) -> bool + Send + Sync>;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn jump() {}
 /// let config: SystemConfig = jump.named("jump").in_set("input").run_if(|_| true);
@@ -211,7 +210,7 @@ impl fmt::Debug for SystemConfig {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// #[derive(Default)]
 /// struct Log(Vec<&'static str>);
@@ -305,7 +304,7 @@ impl<M, S: IntoSystem<M>> IntoSystemConfig<(M,)> for S {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// #[derive(Default)]
 /// struct Log(Vec<&'static str>);
@@ -342,7 +341,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("input").before("physics");
     /// ```
@@ -356,7 +355,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("render").after("physics").after("input");
     /// ```
@@ -371,7 +370,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Paused;
     /// let mut schedule = Schedule::new();
@@ -408,7 +407,7 @@ struct Slot {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -466,7 +465,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// assert!(Schedule::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -487,7 +486,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});
     /// assert_eq!(schedule.len(), 1);
@@ -501,7 +500,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// assert!(Schedule::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -520,7 +519,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```should_panic
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Score(u32);
     /// fn twice(_a: ResMut<Score>, _b: Res<Score>) {}
@@ -539,7 +538,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Position(f32);
     /// fn aliased(_a: Query<&mut Position>, _b: Query<&Position>) {}
@@ -581,7 +580,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("physics").after("input").before("render");
     /// ```
@@ -620,7 +619,7 @@ impl Schedule {
     /// The name of the system `handle` names, if it is in this schedule.
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn physics() {}
     /// let mut schedule = Schedule::new();
     /// let handle = schedule.add_system(physics.named("physics"));
@@ -659,7 +658,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn a() {}
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(a.after("nothing_by_this_name"));
@@ -730,7 +729,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct A(u8);
     /// fn read_a(_q: Query<&A>) {}
@@ -767,7 +766,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Frames(u32);
     /// let mut world = World::new();
@@ -788,9 +787,9 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
-    /// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    /// let pool = cellar::rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     /// let mut world = World::new();
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|mut commands: Commands| { commands.spawn((1u8,)); });
@@ -809,7 +808,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// let mut schedule = Schedule::new();
     /// schedule.set_multithreaded(false);
@@ -832,7 +831,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// use std::time::Duration;
     ///
     /// let mut schedule = Schedule::new();
@@ -856,7 +855,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn lonely() {}
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(lonely.after("ghost"));
@@ -1024,7 +1023,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system((|| {}).named("idle"));
     /// schedule.run(&mut World::new());
@@ -1041,7 +1040,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});
     /// schedule.run(&mut World::new());
@@ -1059,7 +1058,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut schedule = Schedule::new();
@@ -1077,7 +1076,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut world = World::new();
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});

@@ -16,7 +16,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{AccessKey, TokenKind};
+/// use cellar::system::{AccessKey, TokenKind};
 ///
 /// struct Position;
 /// let key = AccessKey::component::<Position>();
@@ -38,7 +38,7 @@ pub enum TokenKind {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::AccessKey;
+/// use cellar::system::AccessKey;
 ///
 /// struct Gravity;
 /// assert_eq!(AccessKey::resource::<Gravity>(), AccessKey::resource::<Gravity>());
@@ -57,7 +57,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert!(AccessKey::component::<u32>().type_name().contains("u32"));
     /// ```
     pub fn component<T: 'static>() -> Self {
@@ -73,7 +73,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     /// assert_eq!(AccessKey::resource::<u32>().kind(), TokenKind::Resource);
     /// ```
     pub fn resource<T: 'static>() -> Self {
@@ -92,7 +92,7 @@ impl AccessKey {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     ///
     /// let key = AccessKey::new(TokenKind::Component, TypeId::of::<u8>(), "u8");
     /// assert_eq!(key, AccessKey::component::<u8>());
@@ -106,7 +106,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     /// assert_eq!(AccessKey::component::<u8>().kind(), TokenKind::Component);
     /// ```
     pub fn kind(&self) -> TokenKind {
@@ -119,7 +119,7 @@ impl AccessKey {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert_eq!(AccessKey::component::<u8>().type_id(), TypeId::of::<u8>());
     /// ```
     pub fn type_id(&self) -> TypeId {
@@ -131,7 +131,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert_eq!(AccessKey::component::<u8>().type_name(), "u8");
     /// ```
     pub fn type_name(&self) -> &'static str {
@@ -180,7 +180,7 @@ impl fmt::Display for AccessKey {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::Borrow;
+/// use cellar::system::Borrow;
 /// assert!(Borrow::Write.is_write());
 /// assert!(!Borrow::Read.is_write());
 /// ```
@@ -198,7 +198,7 @@ impl Borrow {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Borrow;
+    /// use cellar::system::Borrow;
     /// assert!(Borrow::Write.is_write());
     /// ```
     pub fn is_write(self) -> bool {
@@ -216,7 +216,7 @@ impl Borrow {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{Access, AccessKey, Borrow};
+/// use cellar::system::{Access, AccessKey, Borrow};
 ///
 /// struct Velocity;
 /// let mut access = Access::new();
@@ -269,7 +269,7 @@ impl std::error::Error for AccessConflict {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{Access, AccessKey, Borrow};
+/// use cellar::system::{Access, AccessKey, Borrow};
 ///
 /// struct Position;
 /// struct Velocity;
@@ -298,7 +298,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -310,7 +310,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::exclusive().conflicts_with(&Access::new()));
     /// ```
     pub fn exclusive() -> Self {
@@ -322,7 +322,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::exclusive().is_exclusive());
     /// ```
     pub fn is_exclusive(&self) -> bool {
@@ -334,7 +334,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(!Access::exclusive().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -350,7 +350,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     ///
     /// let mut access = Access::new();
     /// access.add(AccessKey::resource::<u64>(), Borrow::Read).unwrap();
@@ -380,7 +380,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// let mut access = Access::new();
     /// access.set_exclusive();
     /// assert!(access.is_exclusive());
@@ -394,7 +394,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut access = Access::new();
     /// access.add(AccessKey::component::<i8>(), Borrow::Read).unwrap();
     /// assert_eq!(access.get(&AccessKey::component::<i8>()), Some(Borrow::Read));
@@ -409,7 +409,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut access = Access::new();
     /// access.add(AccessKey::component::<i8>(), Borrow::Write).unwrap();
     /// let (key, borrow) = access.iter().next().unwrap();
@@ -426,7 +426,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut a = Access::new();
     /// a.add(AccessKey::component::<i8>(), Borrow::Write).unwrap();
     /// let mut b = Access::new();
@@ -463,7 +463,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut a = Access::new();
     /// a.add(AccessKey::component::<i8>(), Borrow::Read).unwrap();
     /// let b = a.clone();

@@ -17,8 +17,8 @@ use crate::commands::CommandReport;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::System;
+/// use cellar::prelude::*;
+/// use cellar::system::System;
 ///
 /// struct Score(u32);
 /// fn add_point(mut score: ResMut<Score>) {
@@ -75,8 +75,8 @@ pub trait SystemParamFunction<Marker>: Send + 'static {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::{FunctionSystem, System};
+/// use cellar::prelude::*;
+/// use cellar::system::{FunctionSystem, System};
 ///
 /// fn noop() {}
 /// let system = noop.into_system().with_name("noop");
@@ -97,8 +97,8 @@ impl<Marker, F: SystemParamFunction<Marker>> FunctionSystem<Marker, F> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::System;
+    /// use cellar::prelude::*;
+    /// use cellar::system::System;
     /// let system = (|| {}).into_system().with_name("idle");
     /// assert_eq!(system.name(), "idle");
     /// ```
@@ -186,8 +186,8 @@ impl<Marker: 'static, F: SystemParamFunction<Marker>> System for FunctionSystem<
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::System;
+/// use cellar::prelude::*;
+/// use cellar::system::System;
 ///
 /// let system = (|world: &mut World| { world.insert_resource(1u8); }).into_system();
 /// assert!(system.access().is_exclusive());

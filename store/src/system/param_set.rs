@@ -10,7 +10,7 @@ use super::{
 };
 use crate::World;
 use crate::commands::CommandReport;
-use crate::schedule::lend::Lent;
+use crate::lend::Lent;
 use crate::storage::Storage;
 
 /// Several parameters that borrow the same tokens, for one system: two queries that write
@@ -26,7 +26,7 @@ use crate::storage::Storage;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Health(u32);
 /// struct Shielded;
@@ -53,7 +53,7 @@ use crate::storage::Storage;
 /// A member cannot be kept while another is used:
 ///
 /// ```compile_fail
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 /// fn both(mut set: ParamSet<(Query<&mut u32>, Query<&u32>)>) {
 ///     let mut writer = set.p0();
 ///     let reader = set.p1(); // `set` is already borrowed by `writer`
@@ -102,11 +102,12 @@ impl<'w, T: SystemParam> ParamSet<'w, '_, T> {
     }
 }
 
+/// What [`SystemParam::access`] is, for one member.
+type AccessOf = fn(&mut Access) -> Result<(), AccessConflict>;
+
 /// The union of the members' tokens: each member must be valid alone; a token any member
 /// writes is written.
-fn union(
-    members: &[fn(&mut Access) -> Result<(), AccessConflict>],
-) -> Result<Access, AccessConflict> {
+fn union(members: &[AccessOf]) -> Result<Access, AccessConflict> {
     let mut keys: Vec<(AccessKey, Borrow)> = Vec::new();
     for member in members {
         let mut access = Access::new();

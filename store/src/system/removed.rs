@@ -20,8 +20,8 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::RemovedComponents;
+/// use cellar::prelude::*;
+/// use cellar::system::RemovedComponents;
 ///
 /// struct Burning;
 /// #[derive(Default)]
@@ -58,8 +58,8 @@ impl<'s, T> RemovedComponents<'s, T> {
     /// The entities, in id order.
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::RemovedComponents;
+    /// use cellar::prelude::*;
+    /// use cellar::system::RemovedComponents;
     /// fn count(removed: RemovedComponents<u8>, mut n: ResMut<usize>) {
     ///     *n += removed.iter().count();
     /// }
@@ -80,8 +80,8 @@ impl<'s, T> RemovedComponents<'s, T> {
     /// How many entities lost a `T`.
     ///
     /// ```
-    /// # use cellar_store::prelude::*;
-    /// # use cellar_store::system::RemovedComponents;
+    /// # use cellar::prelude::*;
+    /// # use cellar::system::RemovedComponents;
     /// fn none(removed: RemovedComponents<u8>) {
     ///     assert_eq!(removed.len(), 0);
     /// }
@@ -96,8 +96,8 @@ impl<'s, T> RemovedComponents<'s, T> {
     /// Whether no entity lost a `T`.
     ///
     /// ```
-    /// # use cellar_store::prelude::*;
-    /// # use cellar_store::system::RemovedComponents;
+    /// # use cellar::prelude::*;
+    /// # use cellar::system::RemovedComponents;
     /// fn none(removed: RemovedComponents<u8>) {
     ///     assert!(removed.is_empty());
     /// }
