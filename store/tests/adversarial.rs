@@ -391,7 +391,6 @@ fn forgotten_queries_and_iterators_leak_nothing_unsafe() {
     std::mem::forget(source);
     let mut queue = CommandQueue::new();
     Commands::new(&mut queue).spawn((Position(9),));
-    std::mem::forget(Commands::new(&mut queue));
     assert_eq!(queue.apply(&mut world).applied(), 1);
     // Forgetting only ended borrows: the world is whole, and the write went through.
     assert_eq!(world.query::<&Position>().filter(|p| p.0 == 100).count(), 1);

@@ -323,12 +323,12 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
     if size_of::<W>() == 8 {
         while i + 2 <= words {
             // SAFETY:
-            // - `src.add(i)` is 16 bytes of `*src`, aligned to 8 (caller, and the bound);
+            // - `src.wrapping_add(i)` is 16 bytes of `*src`, aligned to 8 (caller, and the bound);
             //   writers store atomically (caller), so this load races with no plain write.
-            let pair = unsafe { word::load_pair(src.add(i).cast()) };
+            let pair = unsafe { word::load_pair(src.wrapping_add(i).cast()) };
             // SAFETY:
             // - 16 bytes of our own `out`, valid for an unaligned write.
-            unsafe { dst.add(i).cast::<MaybeUninit<word::Pair>>().write_unaligned(pair) };
+            unsafe { dst.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().write_unaligned(pair) };
             i += 2;
         }
     }
@@ -338,10 +338,10 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
         // SAFETY:
         // - a valid, aligned word of `*src` (caller, and the bound above); concurrent writers
         //   store atomically (caller), so this load races with no plain write.
-        let word = unsafe { W::load(src.add(i)) };
+        let word = unsafe { W::load(src.wrapping_add(i)) };
         // SAFETY:
         // - an aligned word of our own `out`, valid for writes.
-        unsafe { dst.add(i).write(word) };
+        unsafe { dst.wrapping_add(i).write(word) };
         i += 1;
     }
     out
@@ -379,10 +379,11 @@ unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
             // SAFETY:
             // - 16 bytes of `*value`, borrowed and thus valid for reads; `MaybeUninit` may
             //   hold any bytes.
-            let pair = unsafe { src.add(i).cast::<MaybeUninit<word::Pair>>().read_unaligned() };
+            let pair =
+                unsafe { src.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().read_unaligned() };
             // SAFETY:
             // - 16 bytes of `*dst`, aligned to 8, only accessed atomically (caller).
-            unsafe { word::store_pair(dst.add(i).cast(), pair) };
+            unsafe { word::store_pair(dst.wrapping_add(i).cast(), pair) };
             i += 2;
         }
     }
@@ -391,10 +392,10 @@ unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
         // SAFETY:
         // - an aligned word of `*value`, borrowed and thus valid for reads; `MaybeUninit`
         //   may hold any bytes.
-        let word = unsafe { src.add(i).read() };
+        let word = unsafe { src.wrapping_add(i).read() };
         // SAFETY:
         // - a valid, aligned word of `*dst`, only accessed atomically (caller).
-        unsafe { W::store(dst.add(i), word) };
+        unsafe { W::store(dst.wrapping_add(i), word) };
         i += 1;
     }
 }
@@ -414,7 +415,7 @@ unsafe fn load_frozen_words<T>(src: *const T) -> Vec<u64> {
             // SAFETY:
             // - an aligned word of `*src` (caller), and one of `words`, which holds at least
             //   `size_of::<T>()` bytes aligned to 8.
-            unsafe { dst.add(i).write(W::load_frozen(src.cast::<W>().add(i))) };
+            unsafe { dst.wrapping_add(i).write(W::load_frozen(src.cast::<W>().wrapping_add(i))) };
         }
         words
     }
