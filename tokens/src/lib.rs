@@ -37,6 +37,23 @@
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+/// `assert_not_impl!(T: Trait)` compiles only if `T` does *not* implement `Trait`: with the
+/// trait, both impls of `Ambiguous` apply and the call is ambiguous. For the static
+/// assertions beside each type (defined before the modules, so all of them see it).
+#[cfg(test)]
+macro_rules! assert_not_impl {
+    ($ty:ty: $tr:path) => {
+        const _: fn() = || {
+            trait Ambiguous<A> {
+                fn some_item() {}
+            }
+            impl<T: ?Sized> Ambiguous<()> for T {}
+            impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
+            let _ = <$ty as Ambiguous<_>>::some_item;
+        };
+    };
+}
+
 pub(crate) mod primitive;
 
 pub mod arena;

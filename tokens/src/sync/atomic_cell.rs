@@ -10,7 +10,9 @@
 //!   Structs with padding (a `#[repr(C, align(8))]` pair of `u8` and `u32`), enums whose
 //!   payload is uninitialized in some variants, `MaybeUninit` contents, and pointers (a
 //!   `Box`, an `Arc`, a reference, which keep their provenance) are all sound here. This path
-//!   exists on x86_64 (not under miri, which cannot run `asm!`); elsewhere the lock path.
+//!   exists on x86_64 (not under miri, which cannot run `asm!`, nor under
+//!   `--cfg cellar_sanitize`, for ThreadSanitizer, which cannot see the synchronization of
+//!   an `asm!` block); elsewhere the lock path.
 //! - **Striped lock.** Otherwise the cell's address picks one of `STRIPES` global sequence
 //!   locks. A load makes one optimistic copy (atomic word loads, validated by the stamp) and
 //!   takes the lock only if a writer interfered; every write takes the lock.
@@ -28,10 +30,10 @@ use core::fmt;
 use core::mem::{align_of, needs_drop, size_of};
 
 use super::atomic_copy::RacyCell;
-#[cfg(all(not(miri), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
 use super::backoff::Backoff;
 use super::seq_lock::SeqStamp;
-#[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
 use crate::primitive::{
     AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize, AtomicU8, AtomicU16, AtomicU32,
     AtomicU64, AtomicUsize,
@@ -138,7 +140,7 @@ impl<T> AtomicCell<T> {
     /// Whether this `T` takes the lock-free path here: zero-sized, or 1, 2, 4 or 8 bytes
     /// aligned to its size, on x86_64 (and not under loom, whose model has no such memory).
     const LOCK_FREE: bool = size_of::<T>() == 0
-        || (cfg!(all(not(loom), not(miri), target_arch = "x86_64"))
+        || (cfg!(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))
             && matches!(size_of::<T>(), 1 | 2 | 4 | 8)
             && align_of::<T>() >= size_of::<T>());
 
@@ -178,7 +180,7 @@ impl<T> AtomicCell<T> {
     ///
     /// assert!(AtomicCell::<()>::is_lock_free());
     /// assert!(!AtomicCell::<[u64; 4]>::is_lock_free());
-    /// # #[cfg(all(target_arch = "x86_64", not(miri)))]
+    /// # #[cfg(all(target_arch = "x86_64", not(any(miri, cellar_sanitize))))]
     /// assert!(AtomicCell::<u64>::is_lock_free());
     /// ```
     pub const fn is_lock_free() -> bool {
@@ -202,7 +204,7 @@ impl<T> AtomicCell<T> {
             drop(self.swap(value));
             return;
         }
-        #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+        #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
         if Self::LOCK_FREE {
             lock_free::store(self.value.as_ptr(), value);
             return;
@@ -231,7 +233,7 @@ impl<T> AtomicCell<T> {
     /// ```
     #[inline]
     pub fn swap(&self, value: T) -> T {
-        #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+        #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
         if Self::LOCK_FREE {
             return lock_free::swap(self.value.as_ptr(), value);
         }
@@ -313,7 +315,7 @@ impl<T: Copy> AtomicCell<T> {
     /// ```
     #[inline]
     pub fn load(&self) -> T {
-        #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+        #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
         if Self::LOCK_FREE {
             return lock_free::load(self.value.as_ptr());
         }
@@ -321,7 +323,7 @@ impl<T: Copy> AtomicCell<T> {
             return conjure_zst();
         }
         let stripe = self.stripe();
-        #[cfg(all(not(miri), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
         if let Some(stamp) = stripe.optimistic_read() {
             // SAFETY:
             // - writers hold the stripe and follow `RacyCell`'s rules (type invariants); the
@@ -383,7 +385,7 @@ impl<T: Copy + Eq> AtomicCell<T> {
     /// assert_eq!(cell.load(), 2);
     /// ```
     pub fn compare_exchange(&self, current: T, new: T) -> Result<T, T> {
-        #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+        #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
         if Self::LOCK_FREE {
             return lock_free::compare_exchange(self.value.as_ptr(), current, new);
         }
@@ -423,7 +425,7 @@ impl<T: Copy + Eq> AtomicCell<T> {
         Err(previous)
     }
 
-    #[cfg(all(not(miri), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
     fn compare_exchange_locked(&self, current: T, new: T) -> Result<T, T> {
         let stripe = self.stripe();
         let mut backoff = Backoff::new();
@@ -456,7 +458,7 @@ impl<T: Copy + Eq> AtomicCell<T> {
     }
 
     /// Without frozen loads, the lock path compares under the lock (with `Eq`).
-    #[cfg(any(miri, not(any(loom, target_arch = "x86_64", target_arch = "aarch64"))))]
+    #[cfg(any(miri, cellar_sanitize, not(any(loom, target_arch = "x86_64", target_arch = "aarch64"))))]
     fn compare_exchange_locked(&self, current: T, new: T) -> Result<T, T> {
         let guard = self.stripe().write();
         // SAFETY:
@@ -498,7 +500,7 @@ impl<T: Copy + fmt::Debug> fmt::Debug for AtomicCell<T> {
 /// aligned to its size, and accessed only by these functions while shared (type invariants).
 /// Values travel as `MaybeUninit` words, never integers (see `atomic_copy`): padding stays
 /// padding, pointers keep their provenance, and nothing is frozen or spilled on the way.
-#[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
 mod lock_free {
     use super::super::atomic_copy::{with_word, word::Word};
     use super::*;
@@ -646,13 +648,13 @@ macro_rules! fetch_op {
         /// ```
         #[inline]
         pub fn $name(&self, $v: $int) -> $int {
-            #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+            #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
             {
                 // AcqRel: a read-modify-write both observes earlier stores (Acquire) and
                 // publishes to later loads (Release).
                 self.native().$native($v, AcqRel)
             }
-            #[cfg(any(loom, miri, not(target_arch = "x86_64")))]
+            #[cfg(any(loom, miri, cellar_sanitize, not(target_arch = "x86_64")))]
             {
                 self.locked_rmw(|$x| $locked)
             }
@@ -665,7 +667,7 @@ macro_rules! integer_ops {
     ($($int:ty => $atomic:ident),* $(,)?) => {$(
         impl AtomicCell<$int> {
             /// The cell as std's atomic integer of this type.
-            #[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+            #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
             #[inline(always)]
             fn native(&self) -> &$atomic {
                 // SAFETY:
@@ -675,7 +677,7 @@ macro_rules! integer_ops {
             }
 
             /// Replaces the value with `op(value)` under the stripe's lock; returns the old.
-            #[cfg(any(loom, miri, not(target_arch = "x86_64")))]
+            #[cfg(any(loom, miri, cellar_sanitize, not(target_arch = "x86_64")))]
             #[inline]
             fn locked_rmw(&self, op: impl FnOnce($int) -> $int) -> $int {
                 let guard = self.stripe().write();
@@ -782,7 +784,7 @@ mod tests {
         assert!(!AtomicCell::<P>::is_lock_free(), "8 bytes aligned to 4 is not a u64");
         assert!(!AtomicCell::<[u8; 3]>::is_lock_free());
         assert!(!AtomicCell::<[u8; 2]>::is_lock_free(), "2 bytes aligned to 1");
-        let x86 = cfg!(all(target_arch = "x86_64", not(miri)));
+        let x86 = cfg!(all(target_arch = "x86_64", not(any(miri, cellar_sanitize))));
         assert_eq!(AtomicCell::<u8>::is_lock_free(), x86);
         assert_eq!(AtomicCell::<u16>::is_lock_free(), x86);
         assert_eq!(AtomicCell::<u32>::is_lock_free(), x86);

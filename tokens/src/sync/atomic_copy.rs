@@ -24,17 +24,18 @@
 //! No padding is frozen and no word is spilled to memory to be re-read: a value goes from
 //! registers to the cell, as with std's atomics.
 //!
-//! The instructions exist for x86_64 and aarch64 (the [`word`] module). Elsewhere, and under
-//! miri (which cannot run `asm!`), readers never copy optimistically: they take the lock and
-//! read with a plain copy, which races with nobody.
+//! The instructions exist for x86_64 and aarch64 (the [`word`] module). Elsewhere, under
+//! miri (which cannot run `asm!`) and under `--cfg cellar_sanitize` (for ThreadSanitizer,
+//! which does not see the synchronization an `asm!` block does), readers never copy
+//! optimistically: they take the lock and read with a plain copy, which races with nobody.
 #![allow(unsafe_code)] // Word-wise atomic copies of arbitrary `T` through raw pointers.
 
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 use core::mem::{MaybeUninit, align_of, size_of};
 
 /// The width in bytes of the words a `T` is copied in: its alignment, at most 8. `T`'s size
 /// is a multiple of its alignment, so the words tile the value exactly.
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 pub(crate) const fn word_size<T>() -> usize {
     let align = align_of::<T>();
     if align >= 8 { 8 } else { align }
@@ -45,7 +46,7 @@ pub(crate) const fn word_size<T>() -> usize {
 /// Each is one load or store instruction (or one locked read-modify-write) of a naturally
 /// aligned word, so it is single-copy atomic on these targets: a relaxed atomic access in
 /// Rust's memory model, which may race with other atomic accesses (std's or these).
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 pub(crate) mod word {
     use core::arch::asm;
     use core::mem::MaybeUninit;
@@ -265,7 +266,7 @@ pub(crate) mod word {
 }
 
 /// Runs `$body` with `$w` naming the [`word::Word`] type of `$width` bytes (1, 2, 4 or 8).
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 macro_rules! with_word {
     ($width:expr, |$w:ident| $body:expr) => {
         match $width {
@@ -288,7 +289,7 @@ macro_rules! with_word {
         }
     };
 }
-#[cfg(all(not(loom), not(miri), target_arch = "x86_64"))]
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
 pub(crate) use with_word;
 
 /// Copies `*src` with single-instruction word loads. Racing writers make the copy torn,
@@ -299,7 +300,7 @@ pub(crate) use with_word;
 /// - `src` is valid for reads of a `T` and aligned for it.
 /// - Every concurrent write to `*src` is an atomic store of words of [`word_size::<T>()`]
 ///   bytes ([`store`]).
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[inline(always)]
 pub(crate) unsafe fn load<T>(src: *const T) -> MaybeUninit<T> {
     // SAFETY:
@@ -312,7 +313,7 @@ pub(crate) unsafe fn load<T>(src: *const T) -> MaybeUninit<T> {
 /// # Safety
 ///
 /// - As for [`load`], and `W` is `word_size::<T>()` bytes.
-#[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[inline(always)]
 unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
     let words = size_of::<T>() / size_of::<W>();
@@ -323,12 +324,12 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
     if size_of::<W>() == 8 {
         while i + 2 <= words {
             // SAFETY:
-            // - `src.add(i)` is 16 bytes of `*src`, aligned to 8 (caller, and the bound);
+            // - `src.wrapping_add(i)` is 16 bytes of `*src`, aligned to 8 (caller, and the bound);
             //   writers store atomically (caller), so this load races with no plain write.
-            let pair = unsafe { word::load_pair(src.add(i).cast()) };
+            let pair = unsafe { word::load_pair(src.wrapping_add(i).cast()) };
             // SAFETY:
             // - 16 bytes of our own `out`, valid for an unaligned write.
-            unsafe { dst.add(i).cast::<MaybeUninit<word::Pair>>().write_unaligned(pair) };
+            unsafe { dst.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().write_unaligned(pair) };
             i += 2;
         }
     }
@@ -338,10 +339,10 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
         // SAFETY:
         // - a valid, aligned word of `*src` (caller, and the bound above); concurrent writers
         //   store atomically (caller), so this load races with no plain write.
-        let word = unsafe { W::load(src.add(i)) };
+        let word = unsafe { W::load(src.wrapping_add(i)) };
         // SAFETY:
         // - an aligned word of our own `out`, valid for writes.
-        unsafe { dst.add(i).write(word) };
+        unsafe { dst.wrapping_add(i).write(word) };
         i += 1;
     }
     out
@@ -354,7 +355,7 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
 ///
 /// - `dst` is valid for writes of a `T` and aligned for it, and every other access to it
 ///   while this runs is a [`load`] or another `store` (atomic, of the same word size).
-#[cfg(all(not(loom), not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[inline(always)]
 pub(crate) unsafe fn store<T>(dst: *mut T, value: &T) {
     // SAFETY:
@@ -367,7 +368,7 @@ pub(crate) unsafe fn store<T>(dst: *mut T, value: &T) {
 /// # Safety
 ///
 /// - As for [`store`], and `W` is `word_size::<T>()` bytes.
-#[cfg(all(not(loom), not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[inline(always)]
 unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
     let words = size_of::<T>() / size_of::<W>();
@@ -379,10 +380,11 @@ unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
             // SAFETY:
             // - 16 bytes of `*value`, borrowed and thus valid for reads; `MaybeUninit` may
             //   hold any bytes.
-            let pair = unsafe { src.add(i).cast::<MaybeUninit<word::Pair>>().read_unaligned() };
+            let pair =
+                unsafe { src.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().read_unaligned() };
             // SAFETY:
             // - 16 bytes of `*dst`, aligned to 8, only accessed atomically (caller).
-            unsafe { word::store_pair(dst.add(i).cast(), pair) };
+            unsafe { word::store_pair(dst.wrapping_add(i).cast(), pair) };
             i += 2;
         }
     }
@@ -391,10 +393,10 @@ unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
         // SAFETY:
         // - an aligned word of `*value`, borrowed and thus valid for reads; `MaybeUninit`
         //   may hold any bytes.
-        let word = unsafe { src.add(i).read() };
+        let word = unsafe { src.wrapping_add(i).read() };
         // SAFETY:
         // - a valid, aligned word of `*dst`, only accessed atomically (caller).
-        unsafe { W::store(dst.add(i), word) };
+        unsafe { W::store(dst.wrapping_add(i), word) };
         i += 1;
     }
 }
@@ -414,7 +416,7 @@ unsafe fn load_frozen_words<T>(src: *const T) -> Vec<u64> {
             // SAFETY:
             // - an aligned word of `*src` (caller), and one of `words`, which holds at least
             //   `size_of::<T>()` bytes aligned to 8.
-            unsafe { dst.add(i).write(W::load_frozen(src.cast::<W>().add(i))) };
+            unsafe { dst.wrapping_add(i).write(W::load_frozen(src.cast::<W>().wrapping_add(i))) };
         }
         words
     }
@@ -479,7 +481,7 @@ impl<T> RacyCell<T> {
     /// # Safety
     ///
     /// - Writers follow this type's invariants.
-    #[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
     #[inline(always)]
     pub(crate) unsafe fn load_racy(&self) -> MaybeUninit<T> {
         // SAFETY:
@@ -512,7 +514,7 @@ impl<T> RacyCell<T> {
     ///   dropped.
     #[inline(always)]
     pub(crate) unsafe fn write_locked(&self, value: T) {
-        #[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
         {
             // The cell takes ownership of the bytes; the local must not be dropped.
             let value = core::mem::ManuallyDrop::new(value);
@@ -521,7 +523,7 @@ impl<T> RacyCell<T> {
             //   word loads by optimistic readers (invariants).
             unsafe { store(self.as_ptr(), &*value) }
         }
-        #[cfg(any(miri, not(any(target_arch = "x86_64", target_arch = "aarch64"))))]
+        #[cfg(any(miri, cellar_sanitize, not(any(target_arch = "x86_64", target_arch = "aarch64"))))]
         // SAFETY:
         // - without word instructions nobody reads optimistically, and the caller holds the
         //   lock: nothing accesses the value concurrently.
