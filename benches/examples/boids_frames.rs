@@ -10,7 +10,7 @@
 //! (`--toggle-collect` counts only the measured frames, not the set-up and settling.)
 //!
 //! Arguments: the version (`cellar`, `bevy_ecs`, `hecs`), the flock size, the threads, and
-//! how many frames to run after 30 settling frames. Prints the fastest and the median
+//! how many frames to run after 30 settling frames (`BOIDS_SETTLE=N` for another number). Prints the fastest and the median
 //! measured frame, and the world's first boid, so the work cannot be optimised away.
 
 use cellar_benches::boids::{BoidsApp, versions};
@@ -40,7 +40,9 @@ fn main() {
         std::process::exit(2);
     };
     let mut app = make(parse(n), parse(threads));
-    for _ in 0..30 {
+    // Fewer settling frames make big flocks affordable under callgrind.
+    let settle = std::env::var("BOIDS_SETTLE").map_or(30, |s| parse(&s));
+    for _ in 0..settle {
         app.frame();
     }
     let mut times = measured_frames(&mut *app, parse(frames));

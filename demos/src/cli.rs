@@ -71,8 +71,9 @@ pub struct Cost {
     pub one_thread_pass: bool,
 }
 
-/// How much two threads gain over one on the documented machine, per extra core: the three
-/// demos measure 1.6x to 1.8x on two cores.
+/// What each core past the first adds, as a share of one: an assumption (1.7x on two idle
+/// cores for loops over independent entities), not a measurement. A machine busy with other
+/// work gains less, and the estimate is then optimistic.
 const PARALLEL_EFFICIENCY: f64 = 0.7;
 
 impl Cost {

@@ -56,6 +56,7 @@ pub type Factory = fn(usize, usize) -> Box<dyn BoidsApp>;
 pub fn versions() -> Vec<(&'static str, Factory)> {
     vec![
         ("cellar", |n, t| Box::new(cellar::CellarBoids::new(n, t))),
+        ("cellar-seq", |n, t| Box::new(cellar::CellarSequential::new(n, t))),
         ("bevy_ecs", |n, t| Box::new(bevy::BevyBoids::new(n, t))),
         ("hecs", |n, t| Box::new(hecs::HecsBoids::new(n, t))),
     ]
