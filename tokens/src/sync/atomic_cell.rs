@@ -30,7 +30,10 @@ use core::fmt;
 use core::mem::{align_of, needs_drop, size_of};
 
 use super::atomic_copy::RacyCell;
-#[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(any(miri, cellar_sanitize)),
+    any(loom, target_arch = "x86_64", target_arch = "aarch64")
+))]
 use super::backoff::Backoff;
 use super::seq_lock::SeqStamp;
 #[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
@@ -323,7 +326,10 @@ impl<T: Copy> AtomicCell<T> {
             return conjure_zst();
         }
         let stripe = self.stripe();
-        #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(all(
+            not(any(miri, cellar_sanitize)),
+            any(loom, target_arch = "x86_64", target_arch = "aarch64")
+        ))]
         if let Some(stamp) = stripe.optimistic_read() {
             // SAFETY:
             // - writers hold the stripe and follow `RacyCell`'s rules (type invariants); the
@@ -425,7 +431,10 @@ impl<T: Copy + Eq> AtomicCell<T> {
         Err(previous)
     }
 
-    #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(loom, target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     fn compare_exchange_locked(&self, current: T, new: T) -> Result<T, T> {
         let stripe = self.stripe();
         let mut backoff = Backoff::new();
@@ -458,7 +467,11 @@ impl<T: Copy + Eq> AtomicCell<T> {
     }
 
     /// Without frozen loads, the lock path compares under the lock (with `Eq`).
-    #[cfg(any(miri, cellar_sanitize, not(any(loom, target_arch = "x86_64", target_arch = "aarch64"))))]
+    #[cfg(any(
+        miri,
+        cellar_sanitize,
+        not(any(loom, target_arch = "x86_64", target_arch = "aarch64"))
+    ))]
     fn compare_exchange_locked(&self, current: T, new: T) -> Result<T, T> {
         let guard = self.stripe().write();
         // SAFETY:

@@ -30,7 +30,10 @@
 //! optimistically: they take the lock and read with a plain copy, which races with nobody.
 #![allow(unsafe_code)] // Word-wise atomic copies of arbitrary `T` through raw pointers.
 
-#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 use core::mem::{MaybeUninit, align_of, size_of};
 
 /// The width in bytes of the words a `T` is copied in: its alignment, at most 8. `T`'s size
@@ -355,7 +358,11 @@ unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
 ///
 /// - `dst` is valid for writes of a `T` and aligned for it, and every other access to it
 ///   while this runs is a [`load`] or another `store` (atomic, of the same word size).
-#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(loom),
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 #[inline(always)]
 pub(crate) unsafe fn store<T>(dst: *mut T, value: &T) {
     // SAFETY:
@@ -368,7 +375,11 @@ pub(crate) unsafe fn store<T>(dst: *mut T, value: &T) {
 /// # Safety
 ///
 /// - As for [`store`], and `W` is `word_size::<T>()` bytes.
-#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(loom),
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 #[inline(always)]
 unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
     let words = size_of::<T>() / size_of::<W>();
@@ -481,7 +492,10 @@ impl<T> RacyCell<T> {
     /// # Safety
     ///
     /// - Writers follow this type's invariants.
-    #[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     #[inline(always)]
     pub(crate) unsafe fn load_racy(&self) -> MaybeUninit<T> {
         // SAFETY:
@@ -514,7 +528,10 @@ impl<T> RacyCell<T> {
     ///   dropped.
     #[inline(always)]
     pub(crate) unsafe fn write_locked(&self, value: T) {
-        #[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(all(
+            not(any(miri, cellar_sanitize)),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
         {
             // The cell takes ownership of the bytes; the local must not be dropped.
             let value = core::mem::ManuallyDrop::new(value);
@@ -523,7 +540,11 @@ impl<T> RacyCell<T> {
             //   word loads by optimistic readers (invariants).
             unsafe { store(self.as_ptr(), &*value) }
         }
-        #[cfg(any(miri, cellar_sanitize, not(any(target_arch = "x86_64", target_arch = "aarch64"))))]
+        #[cfg(any(
+            miri,
+            cellar_sanitize,
+            not(any(target_arch = "x86_64", target_arch = "aarch64"))
+        ))]
         // SAFETY:
         // - without word instructions nobody reads optimistically, and the caller holds the
         //   lock: nothing accesses the value concurrently.

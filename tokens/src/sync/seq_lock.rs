@@ -22,7 +22,10 @@ use crate::primitive::{
 };
 
 /// Optimistic copies a reader attempts before it takes the lock.
-#[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(any(miri, cellar_sanitize)),
+    any(loom, target_arch = "x86_64", target_arch = "aarch64")
+))]
 const READ_TRIES: u32 = 8;
 
 /// The stamp of a sequence lock, without the data it guards.
@@ -53,7 +56,10 @@ impl SeqStamp {
     }
 
     /// The stamp to validate a copy against, or `None` while a writer holds the lock.
-    #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(loom, target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     #[inline(always)]
     pub(crate) fn optimistic_read(&self) -> Option<usize> {
         // Acquire: pairs with the Release store that unlocked, so the copy sees at least the
@@ -65,7 +71,10 @@ impl SeqStamp {
     /// Whether no write overlapped the copy made since [`optimistic_read`] returned `stamp`.
     ///
     /// [`optimistic_read`]: Self::optimistic_read
-    #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(loom, target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     #[inline(always)]
     pub(crate) fn validate_read(&self, stamp: usize) -> bool {
         // Acquire fence: pairs with the writer's Release fence; if the copy read any word a
@@ -103,7 +112,10 @@ impl SeqStamp {
     /// current one for the whole critical section.
     ///
     /// [`optimistic_read`]: Self::optimistic_read
-    #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(loom, target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     #[inline]
     pub(crate) fn try_upgrade(&self, stamp: usize) -> Option<SeqWriteGuard<'_>> {
         // Acquire: as in `write`.
@@ -254,7 +266,10 @@ impl<T: Copy> SeqLock<T> {
     /// ```
     #[inline]
     pub fn get(&self) -> T {
-        #[cfg(all(not(any(miri, cellar_sanitize)), any(loom, target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(all(
+            not(any(miri, cellar_sanitize)),
+            any(loom, target_arch = "x86_64", target_arch = "aarch64")
+        ))]
         {
             let mut backoff = Backoff::new();
             for _ in 0..READ_TRIES {
