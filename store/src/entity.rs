@@ -29,9 +29,17 @@ pub struct WorldId(pub(crate) u32);
 
 impl WorldId {
     /// A fresh id, never handed out before in this process.
+    ///
+    /// # Panics
+    ///
+    /// When the process has made 2^32 worlds: a wrapped id would let a new world accept an
+    /// old world's entities and query states as its own, so the counter stops instead.
     pub(crate) fn next() -> WorldId {
         static NEXT: AtomicCell<u32> = AtomicCell::new(0);
-        WorldId(NEXT.fetch_add(1))
+        match NEXT.fetch_update(|id| id.checked_add(1)) {
+            Ok(id) => WorldId(id),
+            Err(_) => panic!("this process has made 2^32 worlds: world ids are exhausted"),
+        }
     }
 }
 

@@ -61,6 +61,13 @@ pub enum ComponentError {
         /// The component's type name.
         component: &'static str,
     },
+    /// The world's token for this component no longer owns its columns: safe code swapped
+    /// or replaced the owners that [`World::split`](crate::World::split) lends out. The data
+    /// is unreachable rather than misread.
+    WrongToken {
+        /// The component's type name.
+        component: &'static str,
+    },
 }
 
 impl From<EntityError> for ComponentError {
@@ -77,6 +84,9 @@ impl fmt::Display for ComponentError {
             ComponentError::NoSuchEntity(e) => write!(f, "no such entity: {e:?}"),
             ComponentError::Missing { entity, component } => {
                 write!(f, "entity {entity:?} has no component {component}")
+            }
+            ComponentError::WrongToken { component } => {
+                write!(f, "the world's token for {component} no longer owns its columns")
             }
         }
     }

@@ -519,8 +519,8 @@ impl World {
     pub fn get<T: Component>(&self, entity: Entity) -> Result<&T, ComponentError> {
         let (store, pos, row, _) = self.storage.slot_of::<T>(entity)?;
         let owner = self.tokens.get(store.token()).expect("every store has its token");
-        let columns =
-            store.columns().as_slice(owner).expect("a world's own token owns its columns");
+        let wrong = ComponentError::WrongToken { component: std::any::type_name::<T>() };
+        let columns = store.columns().as_slice(owner).map_err(|_| wrong)?;
         Ok(&columns[pos].as_slice::<T>()[row])
     }
 
@@ -540,8 +540,8 @@ impl World {
         let (store, pos, row, ticks) = self.storage.slot_of::<T>(entity)?;
         ticks.changed.store(self.storage.change_tick());
         let owner = self.tokens.get_mut(store.token()).expect("every store has its token");
-        let columns =
-            store.columns().as_mut_slice(owner).expect("a world's own token owns its columns");
+        let wrong = ComponentError::WrongToken { component: std::any::type_name::<T>() };
+        let columns = store.columns().as_mut_slice(owner).map_err(|_| wrong)?;
         Ok(&mut columns[pos].as_mut_slice::<T>()[row])
     }
 

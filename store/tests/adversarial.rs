@@ -14,7 +14,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use cellar_store::commands::CommandQueue;
 use cellar_store::prelude::*;
 use cellar_store::{
-    ExclusiveTokens, QueryAccess, QueryError, SharedTokens, TokenRequest, TokenSource,
+    ComponentError, ExclusiveTokens, QueryAccess, QueryError, SharedTokens, TokenRequest,
+    TokenSource,
 };
 use cellar_tokens::arena::QCellOwner;
 
@@ -174,14 +175,14 @@ fn swapped_tokens_never_open_the_wrong_column() {
         let (low, high) = owners.split_at_mut(p.index().max(v.index()));
         std::mem::swap(&mut *low[p.index().min(v.index())], &mut *high[0]);
     }
-    // Reads and writes through the world either fail or panic; whatever they give back is
-    // the right component's value.
-    if let Some(Ok(position)) = survives(|| world.get::<Position>(e).copied()) {
-        assert_eq!(position, Position(1));
-    }
-    if let Some(Ok(velocity)) = survives(|| world.get_mut::<Velocity>(e).map(|v| *v)) {
-        assert_eq!(velocity, Velocity(2));
-    }
+    // Reads and writes through the world are errors naming the component; the fallible
+    // query is an error too.
+    let wrong = |component| ComponentError::WrongToken { component };
+    assert_eq!(world.get::<Position>(e), Err(wrong(name::<Position>())));
+    assert_eq!(world.get_mut::<Velocity>(e).map(|v| *v), Err(wrong(name::<Velocity>())));
+    let error = world.try_query_mut::<(&mut Position, &Velocity)>().err();
+    assert!(matches!(error, Some(QueryError::WrongToken { .. })), "{error:?}");
+    // The panicking convenience form may panic; whatever it gives back is the right values.
     let items = survives(|| {
         world.query_mut::<(&mut Position, &Velocity)>().map(|(p, v)| (*p, *v)).collect::<Vec<_>>()
     });
@@ -208,9 +209,8 @@ fn stolen_and_recycled_owners_stay_one_owner_per_id() {
     let p = world.component_token(std::any::TypeId::of::<Position>()).unwrap();
     // Steal the real owner; the world keeps a stranger.
     let stolen = std::mem::replace(world.split().1.get_mut(p).unwrap(), QCellOwner::new());
-    if let Some(Ok(position)) = survives(|| world.get::<Position>(e).copied()) {
-        assert_eq!(position, Position(1), "only the right owner opens the column");
-    }
+    let wrong = ComponentError::WrongToken { component: name::<Position>() };
+    assert_eq!(world.get::<Position>(e), Err(wrong), "only the right owner opens the column");
     // The thief opens the column with the stolen owner, through a query of its own.
     let mut read = QueryState::<&Position>::new(&mut world);
     let seen: Vec<Position> =

@@ -176,8 +176,9 @@ impl World {
         let mut state = QueryState::<Q, F>::try_new(self)?;
         let (storage, tokens) = self.split();
         let mut tokens = ListedTokens::new(tokens, state.token_ids());
-        let columns = Q::columns(state.q_state(), storage, &mut tokens)
-            .expect("a world lends every token of its own");
+        // A world lends every token of its own; only owners swapped or replaced through
+        // `World::split` fail here, as `WrongToken`.
+        let columns = Q::columns(state.q_state(), storage, &mut tokens)?;
         let (last_run, this_run) = state.begin_run(storage);
         Ok(QueryIter::new(
             storage,
