@@ -62,6 +62,7 @@ mod primitives;
 pub mod query;
 mod row_move;
 pub mod sharded_map;
+pub mod snapshot;
 mod storage;
 mod ticks;
 mod world;
@@ -82,6 +83,7 @@ pub use query::{
     QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, SharedTokens, TokenRequest,
     TokenSource, With, Without,
 };
+pub use snapshot::{Snapshot, SnapshotError};
 pub use storage::{Storage, Table, TokenId, Tokens};
 pub use world::World;
 

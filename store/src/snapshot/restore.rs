@@ -1,0 +1,268 @@
+//! Restoring a snapshot: putting a world back to the state a [`Snapshot`] holds, copying only
+//! the rows changed since when the snapshot came from the same world.
+
+use crate::column::Column;
+use crate::storage::{ComponentStore, Storage, Table};
+use crate::ticks::Ticks;
+use crate::world::World;
+use crate::{ComponentId, StorageKind};
+
+use super::registry::{self, ColumnOps};
+use super::{ColumnCopy, Snapshot, SnapshotError, TableCopy, later};
+
+impl World {
+    /// Puts this world back to the state `snapshot` holds: the same entities, live and dead
+    /// (every `Entity` handle means what it meant when the snapshot was taken), the same
+    /// values in the same rows, so queries yield the same items in the same order, and the
+    /// same resources.
+    ///
+    /// A snapshot taken from this world is restored incrementally: only the rows changed since
+    /// it was taken are copied back. One from another world (or loaded from bytes) is copied
+    /// whole, its entities becoming this world's. Every value put back counts as changed now
+    /// (see [the module docs](crate::snapshot#change-ticks)).
+    ///
+    /// # Errors
+    ///
+    /// The world is left as it was if:
+    /// - [`SnapshotError::Empty`]: the snapshot holds nothing;
+    /// - [`SnapshotError::MissingType`]: it holds a component type this world does not have
+    ///   (or stores the other way: table or sparse), or a resource type it has not
+    ///   registered;
+    /// - [`SnapshotError::LayoutDiffers`]: this world's tables were made in another order.
+    ///
+    /// Component types the world has and the snapshot lacks are fine: their values are
+    /// dropped.
+    ///
+    /// Returns the number of column rows copied back (every row of every column for a whole
+    /// restore, the changed ones for an incremental one).
+    ///
+    /// ```
+    /// use cellar_store::{SnapshotError, World};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Hp(u32);
+    ///
+    /// let mut world = World::new();
+    /// world.register_snapshot_copy::<Hp>();
+    /// world.spawn((Hp(3),));
+    /// let snapshot = world.snapshot().unwrap();
+    ///
+    /// let mut fresh = World::new();
+    /// assert!(matches!(fresh.restore(&snapshot), Err(SnapshotError::MissingType { .. })));
+    /// fresh.register_snapshot_copy::<Hp>();
+    /// fresh.restore(&snapshot).unwrap();
+    /// assert_eq!(fresh.query::<&Hp>().map(|hp| hp.0).sum::<u32>(), 3);
+    /// ```
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<usize, SnapshotError> {
+        check_restore(&self.storage, snapshot)?;
+        let same_world = snapshot.source == Some(self.id());
+        let since = same_world.then_some(snapshot.tick);
+        let rewrite = (!same_world).then(|| self.id());
+        let tick = self.storage.next_run_tick();
+        let mut rows = ROWS.take();
+        let guard = ClearOnUnwind(self);
+        let storage = &mut guard.0.storage;
+
+        storage.entities.slots.clone_from(&snapshot.entities);
+        for copy in &snapshot.tables[storage.tables.len().min(snapshot.tables.len())..] {
+            let t = storage.table_for(copy.components.iter().copied().collect());
+            debug_assert_eq!(t as usize + 1, storage.tables.len(), "checked by check_restore");
+        }
+        let Storage { tables, components, resources, .. } = storage;
+        let mut copied = 0;
+        for (i, table) in tables.iter_mut().enumerate() {
+            copied += match snapshot.tables.get(i) {
+                Some(copy) => restore_table(table, copy, components, snapshot, since, tick, rewrite, &mut rows),
+                None => {
+                    clear_table(table, components);
+                    0
+                }
+            };
+        }
+
+        for store in components.iter_mut().flatten() {
+            let id = store.info.id();
+            let ComponentStore { sparse, columns, .. } = store;
+            let Some(set) = sparse else { continue };
+            let column = &mut columns.values_mut()[0];
+            match snapshot.sparse.iter().find(|copy| copy.component == id) {
+                Some(copy) => {
+                    let same_rows = since.is_some() && set.entities == copy.entities;
+                    if !same_rows {
+                        set.entities.clone_from(&copy.entities);
+                        if let Some(world) = rewrite {
+                            set.entities.iter_mut().for_each(|e| e.world = world);
+                        }
+                    }
+                    set.index.clone_from(&copy.index);
+                    let ops = ops_of(snapshot, id);
+                    let since = since.filter(|_| same_rows);
+                    copied += restore_column(&copy.column, column, &mut set.ticks, ops, since, tick, &mut rows);
+                }
+                None => {
+                    set.index.clear();
+                    set.entities.clear();
+                    set.ticks.clear();
+                    column.clear();
+                }
+            }
+        }
+
+        for (&type_id, slot) in resources.iter_mut() {
+            let held = snapshot.resources.iter().find(|copy| copy.type_id == type_id);
+            match (held.and_then(|copy| copy.value.as_deref()), slot.key) {
+                (Some(value), Some(_)) => {
+                    let ops = registry::resource_ops(type_id).expect("a held resource is registered");
+                    (ops.clone_into)(value, &mut *slot.cell.values_mut()[0]);
+                }
+                (Some(value), None) => {
+                    let ops = registry::resource_ops(type_id).expect("a held resource is registered");
+                    slot.key = Some(slot.cell.insert((ops.clone)(value)));
+                }
+                (None, Some(key)) => {
+                    slot.key = None;
+                    drop(slot.cell.remove(key));
+                }
+                (None, None) => {}
+            }
+        }
+        std::mem::forget(guard);
+        ROWS.set(rows);
+        Ok(copied)
+    }
+}
+
+thread_local! {
+    /// Scratch for the rows of one column to copy back, kept between restores so that a
+    /// rollback loop does not allocate.
+    static ROWS: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Clears the world if a restore unwinds (a `Clone` or `Drop` panicked), so no entity is left
+/// reading a half-restored row.
+struct ClearOnUnwind<'a>(&'a mut World);
+
+impl Drop for ClearOnUnwind<'_> {
+    fn drop(&mut self) {
+        self.0.clear();
+    }
+}
+
+fn ops_of(snapshot: &Snapshot, id: ComponentId) -> Option<ColumnOps> {
+    snapshot.ops.get(id.index()).copied().flatten()
+}
+
+/// `Err` unless `snapshot` can be restored into `storage` (which is not touched).
+fn check_restore(storage: &Storage, snapshot: &Snapshot) -> Result<(), SnapshotError> {
+    if !snapshot.taken {
+        return Err(SnapshotError::Empty);
+    }
+    let missing = |c: ComponentId| SnapshotError::MissingType { type_name: c.info().name().to_owned() };
+    let has = |c: ComponentId, kind: StorageKind| {
+        storage.components.get(c.index()).and_then(Option::as_ref).is_some_and(|s| s.kind == kind)
+    };
+    for (i, copy) in snapshot.tables.iter().enumerate() {
+        if let Some(&c) = copy.components.iter().find(|&&c| !has(c, StorageKind::Table)) {
+            return Err(missing(c));
+        }
+        let same = match storage.tables.get(i) {
+            Some(table) => table.components == copy.components,
+            None => !storage.table_ids.contains_key(&copy.components[..]),
+        };
+        if !same {
+            return Err(SnapshotError::LayoutDiffers { table: i });
+        }
+    }
+    if let Some(copy) = snapshot.sparse.iter().find(|copy| !has(copy.component, StorageKind::SparseSet)) {
+        return Err(missing(copy.component));
+    }
+    for copy in &snapshot.resources {
+        if copy.value.is_some() && !storage.resources.contains_key(&copy.type_id) {
+            return Err(SnapshotError::MissingType { type_name: copy.name.to_owned() });
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn restore_table(
+    table: &mut Table,
+    copy: &TableCopy,
+    components: &mut [Option<ComponentStore>],
+    snapshot: &Snapshot,
+    since: Option<u32>,
+    tick: u32,
+    rewrite: Option<crate::WorldId>,
+    rows: &mut Vec<u32>,
+) -> usize {
+    let same_rows = since.is_some() && table.entities == copy.entities;
+    if !same_rows {
+        table.entities.clone_from(&copy.entities);
+        if let Some(world) = rewrite {
+            table.entities.iter_mut().for_each(|e| e.world = world);
+        }
+    }
+    let since = since.filter(|_| same_rows);
+    let mut copied = 0;
+    let columns = table.components.iter().zip(&table.positions).zip(table.ticks.iter_mut());
+    for (((&c, &pos), ticks), src) in columns.zip(&copy.columns) {
+        let store = components[c.index()].as_mut().expect("checked by check_restore");
+        let dst = &mut store.columns.values_mut()[pos as usize];
+        copied += restore_column(src, dst, ticks, ops_of(snapshot, c), since, tick, rows);
+    }
+    copied
+}
+
+fn clear_table(table: &mut Table, components: &mut [Option<ComponentStore>]) {
+    table.entities.clear();
+    for ((&c, &pos), ticks) in table.components.iter().zip(&table.positions).zip(table.ticks.iter_mut()) {
+        ticks.clear();
+        let store = components[c.index()].as_mut().expect("a table's components are registered");
+        store.columns.values_mut()[pos as usize].clear();
+    }
+}
+
+/// Copies `src` back into a world column and its ticks: every row, or with `since`, the
+/// rows the world changed after it. Restored rows count as changed at `tick`. Returns the
+/// number of rows copied.
+fn restore_column(
+    src: &ColumnCopy,
+    dst: &mut Column,
+    ticks: &mut Ticks,
+    ops: Option<ColumnOps>,
+    since: Option<u32>,
+    tick: u32,
+    rows: &mut Vec<u32>,
+) -> usize {
+    let Some(ops) = ops else {
+        // A type the snapshot could not copy: it held no values of it.
+        debug_assert_eq!(src.values.len(), 0);
+        ticks.clear();
+        dst.clear();
+        return 0;
+    };
+    let pending = ticks.pending();
+    match since {
+        Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
+            rows.clear();
+            for (row, (t, &[added, _])) in ticks.rows.iter().zip(&src.ticks).enumerate() {
+                if later(t.changed.load(), since) {
+                    rows.push(row as u32);
+                    t.added.store(added);
+                    t.changed.store(tick);
+                }
+            }
+            (ops.copy_rows)(&src.values, dst, rows);
+            rows.len()
+        }
+        _ => {
+            ticks.clear();
+            ticks.reserve(src.ticks.len());
+            for &[added, _] in &src.ticks {
+                ticks.push(added, tick);
+            }
+            (ops.copy_all)(&src.values, dst);
+            src.ticks.len()
+        }
+    }
+}
