@@ -49,6 +49,7 @@
 //! restored as it was.
 
 mod error;
+mod ids;
 mod registry;
 mod restore;
 mod take;
