@@ -52,9 +52,13 @@ mod error;
 mod ids;
 mod registry;
 mod restore;
+#[cfg(feature = "serde")]
+mod save;
 mod take;
 
 pub use error::SnapshotError;
+#[cfg(feature = "serde")]
+pub use save::FORMAT_VERSION;
 
 use std::any::TypeId;
 

@@ -16,7 +16,6 @@ pub(crate) type AnyResource = dyn Any + Send + Sync;
 /// How to copy the values of one component type from one column to another.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ColumnOps {
-    pub(crate) name: &'static str,
     /// Makes `dst` hold copies of `src`'s values, reusing `dst`'s values and allocation.
     pub(crate) copy_all: fn(&Column, &mut Column),
     /// `dst[row] = src[row]` for each of `rows` (both columns hold the same number of values).
@@ -132,8 +131,7 @@ impl World {
     /// ```
     pub fn register_snapshot<T: Component + Clone>(&mut self) -> ComponentId {
         let id = self.register_component::<T>();
-        let name = std::any::type_name::<T>();
-        let ops = ColumnOps { name, copy_all: clone_all::<T>, copy_rows: clone_rows::<T> };
+        let ops = ColumnOps { copy_all: clone_all::<T>, copy_rows: clone_rows::<T> };
         set_column_ops(id, ops, false);
         id
     }
@@ -158,12 +156,7 @@ impl World {
     /// ```
     pub fn register_snapshot_copy<T: Component + Copy>(&mut self) -> ComponentId {
         let id = self.register_component::<T>();
-        let name = std::any::type_name::<T>();
-        let ops = ColumnOps {
-            name,
-            copy_all: copy_all_bitwise::<T>,
-            copy_rows: copy_rows_bitwise::<T>,
-        };
+        let ops = ColumnOps { copy_all: copy_all_bitwise::<T>, copy_rows: copy_rows_bitwise::<T> };
         set_column_ops(id, ops, true);
         id
     }

@@ -18,8 +18,9 @@ impl World {
     ///
     /// A snapshot taken from this world is restored incrementally: only the rows changed since
     /// it was taken are copied back. One from another world (or loaded from bytes) is copied
-    /// whole, its entities becoming this world's. Every value put back counts as changed now
-    /// (see [the module docs](crate::snapshot#change-ticks)).
+    /// whole, its entities becoming this world's and its values counting as added now. Every
+    /// value put back counts as changed now (see [the module
+    /// docs](crate::snapshot#change-ticks)).
     ///
     /// # Errors
     ///
@@ -97,7 +98,8 @@ impl World {
                     set.index.clone_from(&copy.index);
                     let ops = ops_of(snapshot, id);
                     let since = since.filter(|_| same_rows);
-                    copied += restore_column(&copy.column, column, &mut set.ticks, ops, since, tick, &mut rows);
+                    let added_now = rewrite.is_some();
+                    copied += restore_column(&copy.column, column, &mut set.ticks, ops, since, tick, added_now, &mut rows);
                 }
                 None => {
                     set.index.clear();
@@ -208,7 +210,8 @@ fn restore_table(
     for (((&c, &pos), ticks), src) in columns.zip(&copy.columns) {
         let store = components[c.index()].as_mut().expect("checked by check_restore");
         let dst = &mut store.columns.values_mut()[pos as usize];
-        copied += restore_column(src, dst, ticks, ops_of(snapshot, c), since, tick, rows);
+        let ops = ops_of(snapshot, c);
+        copied += restore_column(src, dst, ticks, ops, since, tick, rewrite.is_some(), rows);
     }
     copied
 }
@@ -223,8 +226,9 @@ fn clear_table(table: &mut Table, components: &mut [Option<ComponentStore>]) {
 }
 
 /// Copies `src` back into a world column and its ticks: every row, or with `since`, the
-/// rows the world changed after it. Restored rows count as changed at `tick`. Returns the
-/// number of rows copied.
+/// rows the world changed after it. Restored rows count as changed at `tick` (and as added
+/// then too with `added_now`). Returns the number of rows copied.
+#[allow(clippy::too_many_arguments)]
 fn restore_column(
     src: &ColumnCopy,
     dst: &mut Column,
@@ -232,6 +236,7 @@ fn restore_column(
     ops: Option<ColumnOps>,
     since: Option<u32>,
     tick: u32,
+    added_now: bool,
     rows: &mut Vec<u32>,
 ) -> usize {
     let Some(ops) = ops else {
@@ -259,7 +264,7 @@ fn restore_column(
             ticks.clear();
             ticks.reserve(src.ticks.len());
             for &[added, _] in &src.ticks {
-                ticks.push(added, tick);
+                ticks.push(if added_now { tick } else { added }, tick);
             }
             (ops.copy_all)(&src.values, dst);
             src.ticks.len()
