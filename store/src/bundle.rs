@@ -5,9 +5,7 @@ use std::any::TypeId;
 use smallvec::SmallVec;
 
 use crate::component::{Component, ComponentId};
-use crate::entity::Entity;
-use crate::row_move::ColumnMove;
-use crate::storage::ComponentStore;
+use crate::storage::{BundleReader, BundleWriter, Storage, Tokens};
 
 /// A set of components moved in and out of a world together: tuples of up to 12 components,
 /// `()`, or a struct that derives it (`#[derive(Bundle)]`) or implements it by hand.
@@ -92,7 +90,7 @@ pub trait Bundle: Send + Sync + Sized + 'static {
 }
 
 /// Makes one component type known to a world.
-pub(crate) type Registrar = fn(&mut crate::World) -> ComponentId;
+pub(crate) type Registrar = fn(&mut Storage, &mut Tokens) -> ComponentId;
 
 /// The component types of a bundle, collected by [`Bundle::visit`].
 ///
@@ -123,7 +121,7 @@ impl BundleTypes {
         self.ids.push(ComponentId::of::<T>());
         self.type_ids.push(TypeId::of::<T>());
         self.names.push(std::any::type_name::<T>());
-        self.registrars.push(crate::World::init_component::<T>);
+        self.registrars.push(Storage::init_component::<T>);
     }
 
     /// The types of bundle `B`.
@@ -144,164 +142,6 @@ impl BundleTypes {
     /// ```
     pub fn names(&self) -> &[&'static str] {
         &self.names
-    }
-}
-
-/// Where one value of a bundle goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A new last row of the column at this arena position.
-    Push(u32),
-    /// The entity's existing row of the column at this arena position (the old value drops).
-    Replace(u32),
-    /// The component's sparse set.
-    Sparse,
-}
-
-/// What a world caches about one bundle type.
-#[derive(Debug)]
-pub(crate) struct BundleInfo {
-    pub(crate) ids: SmallVec<[ComponentId; 8]>,
-    /// The table components of the bundle, sorted.
-    pub(crate) table_ids: SmallVec<[ComponentId; 8]>,
-    pub(crate) spawn_table: u32,
-    pub(crate) spawn_targets: SmallVec<[Target; 8]>,
-}
-
-/// A cached move from one table to another by inserting a bundle: everything an insert
-/// needs, so that it looks up nothing but the edge itself.
-#[derive(Debug, Clone)]
-pub(crate) struct Edge {
-    pub(crate) table: u32,
-    /// The bundle's components, in bundle order.
-    pub(crate) ids: Box<[ComponentId]>,
-    pub(crate) targets: Box<[Target]>,
-    /// For each bundle value: its component's index in the destination table (for the
-    /// ticks), `None` for a sparse component.
-    pub(crate) ticks: Box<[Option<u32>]>,
-    /// How the row moves (empty where the table stays).
-    pub(crate) moves: Box<[ColumnMove]>,
-}
-
-/// A cached move from one table to another by removing a bundle.
-#[derive(Debug, Clone)]
-pub(crate) struct RemoveEdge {
-    pub(crate) table: u32,
-    /// The bundle's components, in bundle order.
-    pub(crate) ids: Box<[ComponentId]>,
-    /// For each bundle value: the arena position of its column in the source table, `None`
-    /// for a sparse component (or a table component the source table lacks).
-    pub(crate) sources: Box<[Option<u32>]>,
-    /// Whether every value is in a column of the source table: then nothing is checked per
-    /// entity.
-    pub(crate) all_present: bool,
-    /// How the row moves (empty where the table stays).
-    pub(crate) moves: Box<[ColumnMove]>,
-}
-
-/// Receives a bundle's values in [`Bundle::write`].
-///
-/// # Examples
-///
-/// See [`Bundle`].
-#[derive(Debug)]
-pub struct BundleWriter<'a> {
-    pub(crate) components: &'a mut [Option<ComponentStore>],
-    pub(crate) ids: &'a [ComponentId],
-    pub(crate) targets: &'a [Target],
-    pub(crate) next: usize,
-    pub(crate) entity: Entity,
-    pub(crate) row: usize,
-    pub(crate) tick: u32,
-}
-
-impl BundleWriter<'_> {
-    /// Puts the next value.
-    ///
-    /// # Panics
-    ///
-    /// If the bundle's [`visit`](Bundle::visit) declared another type at this place (a wrong
-    /// `Bundle` implementation).
-    ///
-    /// ```
-    /// # use cellar_store::*;
-    /// struct One(u8);
-    /// impl Bundle for One {
-    ///     fn visit(t: &mut BundleTypes) { t.add::<u8>() }
-    ///     fn write(self, w: &mut BundleWriter<'_>) { w.put(self.0) }
-    ///     fn take(r: &mut BundleReader<'_>) -> Self { One(r.take()) }
-    /// }
-    /// let mut world = World::new();
-    /// let e = world.spawn(One(4));
-    /// assert_eq!(world.get::<u8>(e), Ok(&4));
-    /// ```
-    #[inline]
-    pub fn put<T: Component>(&mut self, value: T) {
-        let i = self.next;
-        self.next += 1;
-        let (Some(&id), Some(&target)) = (self.ids.get(i), self.targets.get(i)) else {
-            panic!("Bundle::write put more values than Bundle::visit declared");
-        };
-        let store = self.components[id.index()].as_mut().expect("bundle components are registered");
-        assert!(
-            store.info.type_id() == TypeId::of::<T>(),
-            "Bundle::write put a {} where Bundle::visit declared {}",
-            std::any::type_name::<T>(),
-            store.info.name()
-        );
-        match target {
-            Target::Push(pos) => store.columns.values_mut()[pos as usize].push(value),
-            Target::Replace(pos) => {
-                let column = &mut store.columns.values_mut()[pos as usize];
-                let old = std::mem::replace(&mut column.as_mut_slice::<T>()[self.row], value);
-                drop(old);
-            }
-            Target::Sparse => drop(store.sparse_put(self.entity, value, self.tick)),
-        }
-    }
-}
-
-/// Hands a bundle's values back in [`Bundle::take`].
-///
-/// # Examples
-///
-/// See [`Bundle`].
-#[derive(Debug)]
-pub struct BundleReader<'a> {
-    pub(crate) components: &'a mut [Option<ComponentStore>],
-    pub(crate) ids: &'a [ComponentId],
-    /// For each bundle value: the arena position of its column in the entity's table, or
-    /// `None` for a sparse component.
-    pub(crate) sources: &'a [Option<u32>],
-    pub(crate) next: usize,
-    pub(crate) entity: Entity,
-    pub(crate) row: usize,
-}
-
-impl BundleReader<'_> {
-    /// Takes the next value.
-    ///
-    /// # Panics
-    ///
-    /// If the bundle's [`visit`](Bundle::visit) declared another type at this place (a wrong
-    /// `Bundle` implementation).
-    ///
-    /// ```
-    /// let mut world = cellar_store::World::new();
-    /// let e = world.spawn((1u8, 2u16));
-    /// assert_eq!(world.remove::<(u16,)>(e), Ok((2,)));
-    /// ```
-    pub fn take<T: Component>(&mut self) -> T {
-        let i = self.next;
-        self.next += 1;
-        let (Some(&id), Some(&source)) = (self.ids.get(i), self.sources.get(i)) else {
-            panic!("Bundle::take took more values than Bundle::visit declared");
-        };
-        let store = self.components[id.index()].as_mut().expect("bundle components are registered");
-        match source {
-            Some(pos) => store.columns.values_mut()[pos as usize].swap_remove_take::<T>(self.row),
-            None => store.sparse_take::<T>(self.entity).expect("checked present before taking"),
-        }
     }
 }
 

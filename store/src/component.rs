@@ -1,4 +1,5 @@
 //! Components: any `'static + Send + Sync` type, with ids from one process-wide registry.
+#![allow(unsafe_code)] // The type-erased drop function: `OwningPtr::drop_as`.
 
 use std::alloc::Layout;
 use std::any::TypeId;
@@ -6,7 +7,6 @@ use std::collections::HashMap;
 
 use bevy_ptr::OwningPtr;
 
-use crate::column::drop_fn_of;
 use crate::primitives::{Lazy, RwLock};
 
 /// A value that can live in a world: any `'static + Send + Sync` type, zero-sized and
@@ -205,6 +205,19 @@ impl ComponentInfo {
     pub(crate) fn drop_fn(&self) -> Option<unsafe fn(OwningPtr<'_>)> {
         self.drop
     }
+}
+
+/// The drop function a column calls for values of `T`, or `None` where `T` needs no drop.
+fn drop_fn_of<T>() -> Option<unsafe fn(OwningPtr<'_>)> {
+    /// # Safety
+    ///
+    /// - `ptr` points to a valid, initialized `T` that nothing uses afterwards.
+    unsafe fn drop_as<T>(ptr: OwningPtr<'_>) {
+        // SAFETY:
+        // - the caller guarantees `ptr` holds an initialized `T` that is not used again.
+        unsafe { ptr.drop_as::<T>() }
+    }
+    std::mem::needs_drop::<T>().then_some(drop_as::<T> as unsafe fn(OwningPtr<'_>))
 }
 
 #[derive(Default)]

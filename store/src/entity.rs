@@ -120,10 +120,15 @@ pub(crate) struct Location {
 }
 
 /// The live entities of one world and their locations.
+///
+/// # Invariants
+///
+/// A live entity's location names the table and row that hold its table components (the
+/// storage keeps it so: see `storage/table.rs`).
 #[derive(Debug)]
 pub(crate) struct Entities {
-    pub(crate) world: WorldId,
-    pub(crate) slots: SlotMap<EntityKey, Location>,
+    world: WorldId,
+    slots: SlotMap<EntityKey, Location>,
 }
 
 impl Entities {
@@ -160,7 +165,32 @@ impl Entities {
         self.slots.remove(e.key)
     }
 
+    /// The slots, generations and free list (for snapshots).
+    pub(crate) fn slots(&self) -> &SlotMap<EntityKey, Location> {
+        &self.slots
+    }
+
+    /// For snapshot restores (`crate::snapshot`) only: the slots, overwritten whole.
+    pub(crate) fn slots_mut(&mut self) -> &mut SlotMap<EntityKey, Location> {
+        &mut self.slots
+    }
+
+    /// The world these entities belong to.
+    pub(crate) fn world(&self) -> WorldId {
+        self.world
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.slots.len()
+    }
+
+    /// Frees every entity (their handles turn stale).
+    pub(crate) fn clear(&mut self) {
+        self.slots.clear();
+    }
+
+    /// Makes room for `n` more entities.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
     }
 }

@@ -48,19 +48,19 @@
 //! once per run; after that the hot loop walks typed slices of the matched tables (cached in
 //! the [`QueryState`]) with no flag, hash or bounds check per entity.
 //!
-//! The only `unsafe` code is the type-erased column (`column.rs`): values move in and out
-//! through bevy_ptr's `OwningPtr`, and typed slices come out after a `TypeId` check.
+//! The `unsafe` code is in the storage layer (`storage/`): the type-erased column
+//! (`column.rs`), where values move in and out through bevy_ptr's `OwningPtr` and typed
+//! slices come out after a `TypeId` check, and the row operations that move values out of
+//! their slots before the bookkeeping forgets them (`rows.rs`, `write.rs`).
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 mod bundle;
-mod column;
 mod component;
 mod entity;
 mod error;
 mod primitives;
 pub mod query;
-mod row_move;
 pub mod sharded_map;
 pub mod snapshot;
 mod storage;
@@ -72,7 +72,7 @@ pub mod events;
 pub mod schedule;
 pub mod system;
 
-pub use bundle::{Bundle, BundleReader, BundleTypes, BundleWriter};
+pub use bundle::{Bundle, BundleTypes};
 /// `#[derive(Bundle)]`: the macro beside the trait of the same name, so one import brings both.
 pub use cellar_derive::Bundle;
 pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
@@ -84,7 +84,7 @@ pub use query::{
     TokenSource, With, Without,
 };
 pub use snapshot::{Snapshot, SnapshotError};
-pub use storage::{Storage, Table, TokenId, Tokens};
+pub use storage::{BundleReader, BundleWriter, Storage, Table, TokenId, Tokens};
 pub use world::World;
 
 pub use rayon;

@@ -95,6 +95,15 @@ impl Ticks {
         (ticks.added.load(), ticks.changed.load())
     }
 
+    /// Appends `n` rows added and changed at `tick`.
+    pub(crate) fn extend(&mut self, n: usize, tick: u32) {
+        self.settle();
+        self.rows.extend(
+            (0..n)
+                .map(|_| RowTicks { added: AtomicCell::new(tick), changed: AtomicCell::new(tick) }),
+        );
+    }
+
     pub(crate) fn reserve(&mut self, n: usize) {
         self.rows.reserve(n);
     }

@@ -2,17 +2,13 @@
 
 use std::any::TypeId;
 
-use cellar_tokens::arena::QArena;
 use smallvec::SmallVec;
 
-use crate::bundle::{
-    Bundle, BundleInfo, BundleReader, BundleTypes, BundleWriter, Edge, RemoveEdge, Target,
-};
+use crate::bundle::{Bundle, BundleTypes};
 use crate::component::{Component, ComponentId, StorageKind};
-use crate::entity::{Entities, Entity, Location, WorldId};
+use crate::entity::{Entity, WorldId};
 use crate::error::{ComponentError, EntityError, ResourceError};
-use crate::row_move::{self, move_row};
-use crate::storage::{ComponentStore, ResourceSlot, SparseSet, Storage, Table, TokenId, Tokens};
+use crate::storage::{Storage, TokenId, Tokens};
 
 /// Entities, their components and the world's resources.
 ///
@@ -171,7 +167,7 @@ impl World {
             Some(StorageKind::SparseSet) => Ok(()),
             Some(kind) => Err(kind),
             None => {
-                self.add_component::<T>(StorageKind::SparseSet);
+                self.storage.add_component::<T>(&mut self.tokens, StorageKind::SparseSet);
                 Ok(())
             }
         }
@@ -187,43 +183,19 @@ impl World {
     /// ```
     pub fn storage_kind<T: Component>(&self) -> Option<StorageKind> {
         let id = self.storage.id_of::<T>()?;
-        Some(self.storage.store(id).kind)
+        Some(self.storage.store(id).kind())
     }
 
     pub(crate) fn init_component<T: Component>(&mut self) -> ComponentId {
-        match self.storage.id_of::<T>() {
-            Some(id) => id,
-            None => self.add_component::<T>(StorageKind::Table),
-        }
-    }
-
-    fn add_component<T: Component>(&mut self, kind: StorageKind) -> ComponentId {
-        let id = ComponentId::of::<T>();
-        let info = id.info();
-        let (token, owner) = self.tokens.push();
-        let mut columns = QArena::new(owner);
-        let sparse = match kind {
-            StorageKind::Table => None,
-            StorageKind::SparseSet => {
-                columns.insert(crate::column::Column::new(&info));
-                Some(SparseSet::default())
-            }
-        };
-        let components = &mut self.storage.components;
-        if components.len() <= id.index() {
-            components.resize_with(id.index() + 1, || None);
-        }
-        components[id.index()] = Some(ComponentStore { info, kind, token, columns, sparse });
-        self.storage.component_ids.insert(TypeId::of::<T>(), id);
-        id
+        self.storage.init_component::<T>(&mut self.tokens)
     }
 
     // ----------------------------------------------------------------------------------
-    // Bundles and structural changes
+    // Bundles and structural changes: the storage's row operations, with the bundle's code.
 
     #[inline]
     fn init_bundle<B: Bundle>(&mut self) {
-        if !self.storage.bundles.contains_key(&TypeId::of::<B>()) {
+        if !self.storage.has_bundle(TypeId::of::<B>()) {
             self.add_bundle::<B>();
         }
     }
@@ -240,32 +212,19 @@ impl World {
                 );
             }
         }
-        let ids: SmallVec<[ComponentId; 8]> =
-            types.registrars.iter().map(|register| register(self)).collect();
-        let mut table_ids: SmallVec<[ComponentId; 8]> = ids
-            .iter()
-            .copied()
-            .filter(|&id| self.storage.store(id).kind == StorageKind::Table)
+        let ids: SmallVec<[ComponentId; 8]> = (types.registrars.iter())
+            .map(|register| register(&mut self.storage, &mut self.tokens))
             .collect();
-        table_ids.sort_unstable();
-        let spawn_table = self.storage.table_for(table_ids.clone());
-        let table = &self.storage.tables[spawn_table as usize];
-        let spawn_targets = ids
-            .iter()
-            .map(|&id| match table.index_of(id) {
-                Some(i) => Target::Push(table.positions[i]),
-                None => Target::Sparse,
-            })
-            .collect();
-        let info = BundleInfo { ids, table_ids, spawn_table, spawn_targets };
-        self.storage.bundles.insert(TypeId::of::<B>(), info);
+        self.storage.add_bundle(TypeId::of::<B>(), &ids);
     }
 
     /// Spawns an entity with the components of `bundle`.
     ///
     /// # Panics
     ///
-    /// If the bundle type holds two components of one type.
+    /// If the bundle type holds two components of one type, or (a wrong hand-written
+    /// [`Bundle`]) its `write` puts fewer or other values than its `visit` declares; the
+    /// world is then as before.
     ///
     /// ```
     /// let mut world = cellar_store::World::new();
@@ -274,52 +233,42 @@ impl World {
     /// ```
     pub fn spawn<B: Bundle>(&mut self, bundle: B) -> Entity {
         self.init_bundle::<B>();
-        let tick = self.storage.tick.load();
-        let Storage { entities, tables, components, bundles, .. } = &mut self.storage;
-        let info = &bundles[&TypeId::of::<B>()];
-        spawn_one(entities, tables, components, info, bundle, tick)
+        self.storage.spawn(TypeId::of::<B>(), |w| bundle.write(w))
     }
 
-    /// Spawns one entity per bundle, reserving room for all of them once; returns the
-    /// entities in order.
+    /// Spawns one entity per bundle and returns the new entities, in order, as a slice
+    /// borrowed from the world (`.to_vec()` keeps them): nothing is allocated for callers
+    /// who do not need them.
+    ///
+    /// Room is reserved once for the whole batch and the rows' change ticks are filled in one
+    /// pass. If a bundle's code panics, the entities spawned before it stay.
+    ///
+    /// # Panics
+    ///
+    /// As [`spawn`](World::spawn).
     ///
     /// ```
     /// let mut world = cellar_store::World::new();
-    /// let es = world.spawn_batch((0..100u32).map(|i| (i, i as f32)));
+    /// let es = world.spawn_batch((0..100u32).map(|i| (i, i as f32))).to_vec();
     /// assert_eq!(es.len(), 100);
     /// assert_eq!(world.get::<f32>(es[7]), Ok(&7.0));
+    /// world.spawn_batch((0..10u32).map(|i| (i,))); // the entities unused
+    /// assert_eq!(world.len(), 110);
     /// ```
-    pub fn spawn_batch<B, I>(&mut self, bundles: I) -> Vec<Entity>
+    pub fn spawn_batch<B, I>(&mut self, bundles: I) -> &[Entity]
     where
         B: Bundle,
         I: IntoIterator<Item = B>,
     {
         self.init_bundle::<B>();
-        let tick = self.storage.tick.load();
-        let iter = bundles.into_iter();
-        let n = iter.size_hint().0;
-        let Storage { entities, tables, components, bundles, .. } = &mut self.storage;
-        let info = &bundles[&TypeId::of::<B>()];
-        let table = &mut tables[info.spawn_table as usize];
-        table.entities.reserve(n);
-        for ticks in table.ticks.iter_mut() {
-            ticks.reserve(n);
-        }
-        for (&id, &target) in info.ids.iter().zip(&info.spawn_targets) {
-            if let Target::Push(pos) = target {
-                let store = components[id.index()].as_mut().expect("registered");
-                store.columns.values_mut()[pos as usize].reserve(n);
-            }
-        }
-        entities.slots.reserve(n);
-        let mut out = Vec::with_capacity(n);
-        for bundle in iter {
-            out.push(spawn_one(entities, tables, components, info, bundle, tick));
-        }
-        out
+        self.storage.spawn_batch(TypeId::of::<B>(), bundles, B::write)
     }
 
     /// Despawns `entity`, dropping all its components.
+    ///
+    /// The entity is gone from every table and sparse set before the first component's
+    /// `Drop` runs, so a `Drop` that panics leaves the world consistent (the other values
+    /// are still dropped).
     ///
     /// # Errors
     ///
@@ -332,29 +281,38 @@ impl World {
     /// assert!(world.despawn(e).is_err());
     /// ```
     pub fn despawn(&mut self, entity: Entity) -> Result<(), EntityError> {
-        let loc = self.storage.entities.free(entity).ok_or(EntityError::NoSuchEntity(entity))?;
-        let Storage { entities, tables, components, .. } = &mut self.storage;
-        let table = &mut tables[loc.table as usize];
-        let row = loc.row as usize;
-        table.entities.swap_remove(row);
-        if let Some(&moved) = table.entities.get(row) {
-            entities.get_mut(moved).expect("tables hold live entities").row = row as u32;
+        self.storage.despawn(entity)
+    }
+
+    /// Despawns `entity` and returns its components of bundle `B`, dropping the others: one
+    /// row removal, where `remove` then `despawn` would move the row first.
+    ///
+    /// # Errors
+    ///
+    /// [`ComponentError::NoSuchEntity`] for a despawned, stale or foreign entity;
+    /// [`ComponentError::Missing`] naming the first component of `B` the entity lacks (then
+    /// nothing changes).
+    ///
+    /// ```
+    /// let mut world = cellar_store::World::new();
+    /// let e = world.spawn((1u8, 2u16, String::from("dropped")));
+    /// assert_eq!(world.take::<(u16, u8)>(e), Ok((2, 1)));
+    /// assert!(!world.contains(e));
+    /// ```
+    pub fn take<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
+        if !self.storage.contains(entity) {
+            return Err(ComponentError::NoSuchEntity(entity));
         }
-        for (i, (&c, &pos)) in table.components.iter().zip(&table.positions).enumerate() {
-            table.ticks[i].swap_remove(row);
-            let store = components[c.index()].as_mut().expect("registered");
-            store.columns.values_mut()[pos as usize].swap_remove_drop(row);
-        }
-        for store in components.iter_mut().flatten() {
-            if store.sparse.is_some() {
-                store.sparse_drop(entity);
-            }
-        }
-        Ok(())
+        self.init_bundle::<B>();
+        self.storage.take(entity, TypeId::of::<B>(), B::take)
     }
 
     /// Adds the components of `bundle` to `entity`; a component it already has is
     /// overwritten (the old value is dropped).
+    ///
+    /// The values go in before the row moves: if an old value's `Drop` panics (or a
+    /// hand-written bundle's `write` does), the values put so far into new columns are taken
+    /// back and the entity keeps its row; it reads its own values either way.
     ///
     /// # Errors
     ///
@@ -369,77 +327,31 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&3));
     /// ```
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
-        let loc = self.storage.entities.get(entity).ok_or(EntityError::NoSuchEntity(entity))?;
-        let edge = self.insert_edge::<B>(loc.table);
-        let tick = self.storage.tick.load();
-        let Storage { entities, tables, components, edges, .. } = &mut self.storage;
-        let edge = &edges[edge];
-        let row = match edge.table == loc.table {
-            true => loc.row as usize,
-            false => move_row(entities, tables, components, entity, loc, edge.table, &edge.moves),
-        };
-        let mut writer = BundleWriter {
-            components,
-            ids: &edge.ids,
-            targets: &edge.targets,
-            next: 0,
-            entity,
-            row,
-            tick,
-        };
-        bundle.write(&mut writer);
-        let table = &mut tables[edge.table as usize];
-        for (&target, &i) in edge.targets.iter().zip(&edge.ticks) {
-            let Some(i) = i else { continue };
-            match target {
-                Target::Push(_) => table.ticks[i as usize].push(tick, tick),
-                Target::Replace(_) => table.ticks[i as usize].rows[row].changed.store(tick),
-                Target::Sparse => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// The index in `Storage::edges` of the move made by inserting `B` into table `from`.
-    #[inline]
-    fn insert_edge<B: Bundle>(&mut self, from: u32) -> usize {
-        match self.storage.tables[from as usize].insert_edges.get(&TypeId::of::<B>()) {
-            Some(&edge) => edge as usize,
-            None => self.add_insert_edge::<B>(from),
-        }
-    }
-
-    #[cold]
-    fn add_insert_edge<B: Bundle>(&mut self, from: u32) -> usize {
         self.init_bundle::<B>();
-        let key = TypeId::of::<B>();
-        let info = &self.storage.bundles[&key];
-        let ids = info.ids.clone();
-        let old = &self.storage.tables[from as usize];
-        let mut set: SmallVec<[ComponentId; 8]> = old.components.iter().copied().collect();
-        for &id in &info.table_ids {
-            if !set.contains(&id) {
-                set.push(id);
-            }
-        }
-        set.sort_unstable();
-        let to = self.storage.table_for(set);
-        let (old, new) = (&self.storage.tables[from as usize], &self.storage.tables[to as usize]);
-        let targets = ids
-            .iter()
-            .map(|&id| match new.index_of(id) {
-                None => Target::Sparse,
-                Some(i) if old.index_of(id).is_some() => Target::Replace(new.positions[i]),
-                Some(i) => Target::Push(new.positions[i]),
-            })
-            .collect();
-        let ticks = ids.iter().map(|&id| new.index_of(id).map(|i| i as u32)).collect();
-        let moves = if to == from { Box::default() } else { row_move::plan(old, new) };
-        let index = self.storage.edges.len();
-        let ids = ids.as_slice().into();
-        self.storage.edges.push(Edge { table: to, ids, targets, ticks, moves });
-        self.storage.tables[from as usize].insert_edges.insert(key, index as u32);
-        index
+        self.storage.insert(entity, TypeId::of::<B>(), |w| bundle.write(w))
+    }
+
+    /// Adds one bundle to each of many entities. Entities of one table that come one after
+    /// another (as a query yields them) move together: one edge lookup per run of them.
+    ///
+    /// # Errors
+    ///
+    /// [`EntityError::NoSuchEntity`] naming the first dead, stale or foreign entity; its
+    /// bundle is dropped, and every live entity still gets its bundle.
+    ///
+    /// ```
+    /// let mut world = cellar_store::World::new();
+    /// let es = world.spawn_batch((0..4u32).map(|i| (i,))).to_vec();
+    /// world.insert_batch(es.iter().map(|&e| (e, (1.5f32,)))).unwrap();
+    /// assert_eq!(world.query::<(&u32, &f32)>().count(), 4);
+    /// ```
+    pub fn insert_batch<B, I>(&mut self, items: I) -> Result<(), EntityError>
+    where
+        B: Bundle,
+        I: IntoIterator<Item = (Entity, B)>,
+    {
+        self.init_bundle::<B>();
+        self.storage.insert_batch(TypeId::of::<B>(), items, B::write)
     }
 
     /// Removes the components of bundle `B` from `entity` and returns them.
@@ -462,75 +374,35 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&2));
     /// ```
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
-        let loc = self.storage.entities.get(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let edge = self.remove_edge::<B>(loc.table);
-        let Storage { entities, tables, components, remove_edges, .. } = &mut self.storage;
-        let edge = &remove_edges[edge];
-        if !edge.all_present {
-            // In bundle order, so the error names the first component the entity lacks.
-            for (&id, &source) in edge.ids.iter().zip(&edge.sources) {
-                let store = components[id.index()].as_ref().expect("registered");
-                let present = match &store.sparse {
-                    Some(set) => set.row(entity).is_some(),
-                    None => source.is_some(),
-                };
-                if !present {
-                    return Err(ComponentError::Missing { entity, component: store.info.name() });
-                }
-            }
+        if !self.storage.contains(entity) {
+            return Err(ComponentError::NoSuchEntity(entity));
         }
-        let to = edge.table;
-        let mut reader = BundleReader {
-            components,
-            ids: &edge.ids,
-            sources: &edge.sources,
-            next: 0,
-            entity,
-            row: loc.row as usize,
-        };
-        let value = B::take(&mut reader);
-        if to != loc.table {
-            move_row(entities, tables, components, entity, loc, to, &edge.moves);
-        }
-        Ok(value)
-    }
-
-    /// The index in `Storage::remove_edges` of the move made by removing `B` from table
-    /// `from`.
-    #[inline]
-    fn remove_edge<B: Bundle>(&mut self, from: u32) -> usize {
-        match self.storage.tables[from as usize].remove_edges.get(&TypeId::of::<B>()) {
-            Some(&edge) => edge as usize,
-            None => self.add_remove_edge::<B>(from),
-        }
-    }
-
-    #[cold]
-    fn add_remove_edge<B: Bundle>(&mut self, from: u32) -> usize {
         self.init_bundle::<B>();
-        let key = TypeId::of::<B>();
-        let info = &self.storage.bundles[&key];
-        let table = &self.storage.tables[from as usize];
-        let sources: Box<[Option<u32>]> = (info.ids.iter())
-            .map(|&id| match self.storage.store(id).kind {
-                StorageKind::Table => table.index_of(id).map(|i| table.positions[i]),
-                StorageKind::SparseSet => None,
-            })
-            .collect();
-        let all_present = sources.iter().all(Option::is_some);
-        let ids = info.ids.as_slice().into();
-        let set = table.components.iter().copied().filter(|c| !info.table_ids.contains(c));
-        let to = self.storage.table_for(set.collect());
-        let (old, new) = (&self.storage.tables[from as usize], &self.storage.tables[to as usize]);
-        let moves = if to == from { Box::default() } else { row_move::plan(old, new) };
-        let index = self.storage.remove_edges.len();
-        let edge = RemoveEdge { table: to, ids, sources, all_present, moves };
-        self.storage.remove_edges.push(edge);
-        self.storage.tables[from as usize].remove_edges.insert(key, index as u32);
-        index
+        self.storage.remove(entity, TypeId::of::<B>(), B::take)
+    }
+
+    /// Removes bundle `B` from each of many entities, dropping the values; returns how many
+    /// had all of `B` (the others, and dead entities, are left as they are). Entities of one
+    /// table that come one after another move together: one edge lookup per run of them.
+    ///
+    /// ```
+    /// let mut world = cellar_store::World::new();
+    /// let es = world.spawn_batch((0..4u32).map(|i| (i, 1u8))).to_vec();
+    /// assert_eq!(world.remove_batch::<(u8,), _>(es.iter().copied()), 4);
+    /// assert_eq!(world.query::<&u8>().count(), 0);
+    /// ```
+    pub fn remove_batch<B, I>(&mut self, entities: I) -> usize
+    where
+        B: Bundle,
+        I: IntoIterator<Item = Entity>,
+    {
+        self.init_bundle::<B>();
+        self.storage.remove_batch(TypeId::of::<B>(), entities, B::take)
     }
 
     /// Despawns every entity (dropping their components); resources stay.
+    ///
+    /// Every entity, table and sparse set is emptied before the first `Drop` runs.
     ///
     /// ```
     /// let mut world = cellar_store::World::new();
@@ -539,24 +411,7 @@ impl World {
     /// assert!(world.is_empty() && !world.contains(e));
     /// ```
     pub fn clear(&mut self) {
-        let Storage { entities, tables, components, .. } = &mut self.storage;
-        entities.slots.clear();
-        for table in tables.iter_mut() {
-            table.entities.clear();
-            for ticks in table.ticks.iter_mut() {
-                ticks.clear();
-            }
-        }
-        for store in components.iter_mut().flatten() {
-            for column in store.columns.values_mut() {
-                column.clear();
-            }
-            if let Some(set) = &mut store.sparse {
-                set.index.clear();
-                set.entities.clear();
-                set.ticks.clear();
-            }
-        }
+        self.storage.clear();
     }
 
     // ----------------------------------------------------------------------------------
@@ -619,20 +474,10 @@ impl World {
     /// assert_eq!(world.get::<f32>(e), Ok(&1.5));
     /// ```
     pub fn get<T: Component>(&self, entity: Entity) -> Result<&T, ComponentError> {
-        let loc = self.storage.entities.get(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let missing = ComponentError::Missing { entity, component: std::any::type_name::<T>() };
-        let id = self.storage.id_of::<T>().ok_or(missing)?;
-        let store = self.storage.store(id);
-        let owner = self.tokens.get(store.token).expect("every store has its token");
-        let columns = store.columns.as_slice(owner).expect("a world's own token owns its columns");
-        let (pos, row) = match &store.sparse {
-            None => {
-                let table = &self.storage.tables[loc.table as usize];
-                let i = table.index_of(id).ok_or(missing)?;
-                (table.positions[i] as usize, loc.row as usize)
-            }
-            Some(set) => (0, set.row(entity).ok_or(missing)?),
-        };
+        let (store, pos, row, _) = self.storage.slot_of::<T>(entity)?;
+        let owner = self.tokens.get(store.token()).expect("every store has its token");
+        let columns =
+            store.columns().as_slice(owner).expect("a world's own token owns its columns");
         Ok(&columns[pos].as_slice::<T>()[row])
     }
 
@@ -649,28 +494,11 @@ impl World {
     /// assert_eq!(world.get::<u32>(e), Ok(&2));
     /// ```
     pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Result<&mut T, ComponentError> {
-        let loc = self.storage.entities.get(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let missing = ComponentError::Missing { entity, component: std::any::type_name::<T>() };
-        let id = self.storage.id_of::<T>().ok_or(missing)?;
-        let tick = self.storage.tick.load();
-        let storage = &self.storage;
-        let store = storage.store(id);
-        let (pos, row) = match &store.sparse {
-            None => {
-                let table = &storage.tables[loc.table as usize];
-                let i = table.index_of(id).ok_or(missing)?;
-                table.ticks[i].rows[loc.row as usize].changed.store(tick);
-                (table.positions[i] as usize, loc.row as usize)
-            }
-            Some(set) => {
-                let row = set.row(entity).ok_or(missing)?;
-                set.ticks.rows[row].changed.store(tick);
-                (0, row)
-            }
-        };
-        let owner = self.tokens.get_mut(store.token).expect("every store has its token");
+        let (store, pos, row, ticks) = self.storage.slot_of::<T>(entity)?;
+        ticks.changed.store(self.storage.change_tick());
+        let owner = self.tokens.get_mut(store.token()).expect("every store has its token");
         let columns =
-            store.columns.as_mut_slice(owner).expect("a world's own token owns its columns");
+            store.columns().as_mut_slice(owner).expect("a world's own token owns its columns");
         Ok(&mut columns[pos].as_mut_slice::<T>()[row])
     }
 
@@ -687,13 +515,7 @@ impl World {
     /// assert!(!world.contains_resource::<u8>());
     /// ```
     pub fn register_resource<R: Send + Sync + 'static>(&mut self) -> TokenId {
-        if let Some(slot) = self.storage.resources.get(&TypeId::of::<R>()) {
-            return slot.token;
-        }
-        let (token, owner) = self.tokens.push();
-        let cell = QArena::new(owner);
-        self.storage.resources.insert(TypeId::of::<R>(), ResourceSlot { token, cell, key: None });
-        token
+        self.storage.register_resource::<R>(&mut self.tokens)
     }
 
     /// Inserts resource `value`, returning the one it replaces.
@@ -705,17 +527,7 @@ impl World {
     /// ```
     pub fn insert_resource<R: Send + Sync + 'static>(&mut self, value: R) -> Option<R> {
         self.register_resource::<R>();
-        let slot = self.storage.resources.get_mut(&TypeId::of::<R>()).expect("registered");
-        match slot.key {
-            Some(_) => {
-                let old = std::mem::replace(&mut slot.cell.values_mut()[0], Box::new(value));
-                old.downcast::<R>().ok().map(|b| *b)
-            }
-            None => {
-                slot.key = Some(slot.cell.insert(Box::new(value)));
-                None
-            }
-        }
+        self.storage.insert_resource(value)
     }
 
     /// Reads resource `R`.
@@ -731,8 +543,8 @@ impl World {
     /// ```
     pub fn resource<R: Send + Sync + 'static>(&self) -> Result<&R, ResourceError> {
         let missing = ResourceError::Missing { resource: std::any::type_name::<R>() };
-        let slot = self.storage.resources.get(&TypeId::of::<R>()).ok_or(missing)?;
-        let owner = self.tokens.get(slot.token).expect("every resource has its token");
+        let token = self.storage.resource_token(TypeId::of::<R>()).ok_or(missing)?;
+        let owner = self.tokens.get(token).expect("every resource has its token");
         self.storage.resource::<R>(owner).ok_or(missing)
     }
 
@@ -750,8 +562,8 @@ impl World {
     /// ```
     pub fn resource_mut<R: Send + Sync + 'static>(&mut self) -> Result<&mut R, ResourceError> {
         let missing = ResourceError::Missing { resource: std::any::type_name::<R>() };
-        let slot = self.storage.resources.get(&TypeId::of::<R>()).ok_or(missing)?;
-        let owner = self.tokens.get_mut(slot.token).expect("every resource has its token");
+        let token = self.storage.resource_token(TypeId::of::<R>()).ok_or(missing)?;
+        let owner = self.tokens.get_mut(token).expect("every resource has its token");
         self.storage.resource_mut::<R>(owner).ok_or(missing)
     }
 
@@ -764,9 +576,7 @@ impl World {
     /// assert_eq!(world.remove_resource::<i32>(), None);
     /// ```
     pub fn remove_resource<R: Send + Sync + 'static>(&mut self) -> Option<R> {
-        let slot = self.storage.resources.get_mut(&TypeId::of::<R>())?;
-        let value = slot.cell.remove(slot.key.take()?)?;
-        value.downcast::<R>().ok().map(|b| *b)
+        self.storage.remove_resource::<R>()
     }
 
     /// Whether the world has a resource `R`.
@@ -779,33 +589,4 @@ impl World {
     pub fn contains_resource<R: Send + Sync + 'static>(&self) -> bool {
         self.resource::<R>().is_ok()
     }
-}
-
-fn spawn_one<B: Bundle>(
-    entities: &mut Entities,
-    tables: &mut [Table],
-    components: &mut [Option<ComponentStore>],
-    info: &BundleInfo,
-    bundle: B,
-    tick: u32,
-) -> Entity {
-    let table = &mut tables[info.spawn_table as usize];
-    let row = table.entities.len();
-    let entity = entities.alloc(Location { table: info.spawn_table, row: row as u32 });
-    table.entities.push(entity);
-    for ticks in table.ticks.iter_mut() {
-        ticks.push(tick, tick);
-    }
-    let mut writer = BundleWriter {
-        components,
-        ids: &info.ids,
-        targets: &info.spawn_targets,
-        next: 0,
-        entity,
-        row,
-        tick,
-    };
-    bundle.write(&mut writer);
-    assert_eq!(writer.next, info.ids.len(), "Bundle::write put fewer values than declared");
-    entity
 }

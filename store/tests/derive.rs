@@ -119,8 +119,9 @@ fn unit_structs_are_empty_bundles() {
 #[test]
 fn spawn_batch_of_derived_bundles() {
     let mut world = World::new();
-    let all =
-        world.spawn_batch((0..100).map(|i| Labelled(Name(i.to_string()), Position(i as f32, 0.0))));
+    let all = world
+        .spawn_batch((0..100).map(|i| Labelled(Name(i.to_string()), Position(i as f32, 0.0))))
+        .to_vec();
     assert_eq!(all.len(), 100);
     assert_eq!(world.get::<Name>(all[42]), Ok(&Name("42".into())));
 }

@@ -108,7 +108,7 @@ fn clear_and_world_drop_drop_everything_once() {
 fn table_moves_drop_nothing() {
     let log = Log::default();
     let mut world = World::new();
-    let es = world.spawn_batch((0..50).map(|i| (t::<0>(&log, i),)));
+    let es = world.spawn_batch((0..50).map(|i| (t::<0>(&log, i),))).to_vec();
     for (i, e) in es.iter().enumerate() {
         world.insert(*e, (t::<1>(&log, 100 + i as u64),)).unwrap();
     }

@@ -202,7 +202,7 @@ fn extra_component_types_in_the_world_are_emptied() {
 #[test]
 fn incremental_takes_and_restores_copy_only_what_changed() {
     let mut world = registered_world();
-    let es = world.spawn_batch((0..1000).map(|i| (Pos(i as f32, 0.0), Vel(0.0, 1.0))));
+    let es = world.spawn_batch((0..1000).map(|i| (Pos(i as f32, 0.0), Vel(0.0, 1.0)))).to_vec();
     let mut snapshot = world.snapshot().unwrap();
     assert_eq!(snapshot.copied_rows(), 2000);
     let before = observe(&world);
@@ -241,7 +241,7 @@ fn incremental_takes_and_restores_copy_only_what_changed() {
 fn a_ring_of_snapshots_stays_exact_through_rollbacks() {
     // Each slot is taken incrementally; rollbacks must not leave any slot stale.
     let mut world = registered_world();
-    let es = world.spawn_batch((0..64).map(|i| (Pos(i as f32, 0.0), Vel(1.0, 0.0))));
+    let es = world.spawn_batch((0..64).map(|i| (Pos(i as f32, 0.0), Vel(1.0, 0.0)))).to_vec();
     let mut ring: Vec<Snapshot> = (0..4).map(|_| Snapshot::new()).collect();
     let mut expected: Vec<Vec<Row>> = vec![Vec::new(); 4];
     let step = |world: &mut World, frame: usize| {

@@ -117,7 +117,9 @@ fn zero_sized_over_aligned_and_sparse() {
 #[test]
 fn spawn_batch_and_clear() {
     let mut world = World::new();
-    let es = world.spawn_batch((0..1000).map(|i| (Position(i as f32, 0.0), Velocity(1.0, 0.0))));
+    let es = world
+        .spawn_batch((0..1000).map(|i| (Position(i as f32, 0.0), Velocity(1.0, 0.0))))
+        .to_vec();
     assert_eq!(es.len(), 1000);
     assert_eq!(world.get::<Position>(es[999]), Ok(&Position(999.0, 0.0)));
     world.clear();

@@ -195,7 +195,7 @@ impl AddRemove {
     /// `n` entities with A.
     pub fn new(n: usize) -> Self {
         let mut world = World::new();
-        let entities = world.spawn_batch((0..n).map(|i| (A(data(i).0),)));
+        let entities = world.spawn_batch((0..n).map(|i| (A(data(i).0),))).to_vec();
         Self { world, entities }
     }
 }

@@ -4,11 +4,11 @@ use std::marker::PhantomData;
 use std::slice;
 
 use super::access::{QueryAccess, TokenRequest, TokenSource};
-use crate::column::Column;
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
 use crate::primitives::AtomicCell;
+use crate::storage::Column;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -136,7 +136,7 @@ pub struct ComponentState {
 impl ComponentState {
     fn of<T: Component>(storage: &Storage) -> Option<Self> {
         let id = storage.id_of::<T>()?;
-        Some(ComponentState { id, sparse: storage.store(id).sparse.is_some() })
+        Some(ComponentState { id, sparse: storage.store(id).sparse().is_some() })
     }
 
     fn matches(&self, table: &Table) -> bool {
@@ -145,7 +145,7 @@ impl ComponentState {
 
     fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
         TokenRequest {
-            token: storage.store(self.id).token,
+            token: storage.store(self.id).token(),
             type_id: std::any::TypeId::of::<T>(),
             name: std::any::type_name::<T>(),
         }
@@ -223,10 +223,10 @@ impl<T: Component> QueryData for &T {
             tokens.read(request).ok_or(QueryError::MissingToken { component: request.name })?;
         let store = storage.store(state.id);
         let columns = store
-            .columns
+            .columns()
             .as_slice(owner)
             .map_err(|_| QueryError::WrongToken { component: request.name })?;
-        Ok(ReadColumns { columns, sparse: store.sparse.as_ref(), _type: PhantomData })
+        Ok(ReadColumns { columns, sparse: store.sparse(), _type: PhantomData })
     }
     fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
         *columns
@@ -241,7 +241,7 @@ impl<T: Component> QueryData for &T {
         match columns.sparse {
             None => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = &columns.columns[table.positions[i] as usize];
+                    let column = &columns.columns[table.column_position(i)];
                     ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
                 }
                 None => ReadFetch::default(),
@@ -249,7 +249,7 @@ impl<T: Component> QueryData for &T {
             Some(set) => ReadFetch {
                 values: Default::default(),
                 sparse: Some(SparseRead {
-                    entities: table.entities.iter(),
+                    entities: table.entities().iter(),
                     set,
                     values: columns.columns[0].as_slice::<T>(),
                 }),
@@ -401,10 +401,10 @@ impl<T: Component> QueryData for &mut T {
             tokens.write(request).ok_or(QueryError::MissingToken { component: request.name })?;
         let store = storage.store(state.id);
         let columns = store
-            .columns
+            .columns()
             .as_mut_slice(owner)
             .map_err(|_| QueryError::WrongToken { component: request.name })?;
-        Ok(match &store.sparse {
+        Ok(match store.sparse() {
             None => WriteColumns::Dense { rest: columns, consumed: 0 },
             Some(set) => WriteColumns::Sparse {
                 items: columns[0].as_mut_slice::<T>().iter_mut().map(Some).collect(),
@@ -433,8 +433,8 @@ impl<T: Component> QueryData for &mut T {
         match columns {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = take_column(rest, consumed, table.positions[i] as usize);
-                    let ticks = &table.ticks[i];
+                    let column = take_column(rest, consumed, table.column_position(i));
+                    let ticks = table.ticks(i);
                     WriteFetch {
                         values: column.as_mut_slice::<T>().iter_mut(),
                         changed: ticks.rows.iter(),
@@ -448,11 +448,11 @@ impl<T: Component> QueryData for &mut T {
             WriteColumns::Sparse { items, set } => {
                 let set: &'w SparseSet = set;
                 let rows: Vec<_> = table
-                    .entities
+                    .entities()
                     .iter()
                     .map(|&e| {
                         let row = set.row(e)?;
-                        Some((items.get_mut(row)?.take()?, &set.ticks.rows[row].changed))
+                        Some((items.get_mut(row)?.take()?, &set.ticks().rows[row].changed))
                     })
                     .collect();
                 WriteFetch { tick, sparse: Some(rows.into_iter()), ..WriteFetch::default() }
@@ -551,7 +551,7 @@ impl QueryData for Entity {
     fn reborrow(_: &mut ()) {}
     #[inline]
     fn fetch_table<'w>(_: &(), _: &mut (), table: &'w Table, _: u32) -> slice::Iter<'w, Entity> {
-        table.entities.iter()
+        table.entities().iter()
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {

@@ -84,10 +84,10 @@ pub struct FilterState {
 impl FilterState {
     fn of<T: Component>(storage: &Storage) -> Option<Self> {
         let id = storage.id_of::<T>()?;
-        Some(FilterState { id, sparse: storage.store(id).sparse.is_some() })
+        Some(FilterState { id, sparse: storage.store(id).sparse().is_some() })
     }
     fn set<'w>(&self, storage: &'w Storage) -> Option<&'w SparseSet> {
-        storage.store(self.id).sparse.as_ref()
+        storage.store(self.id).sparse()
     }
 }
 
@@ -169,7 +169,7 @@ impl<T: Component> QueryFilter for With<T> {
         _: u32,
         _: u32,
     ) -> PresenceFetch<'w> {
-        PresenceFetch(state.set(storage).map(|set| (table.entities.iter(), set)))
+        PresenceFetch(state.set(storage).map(|set| (table.entities().iter(), set)))
     }
     #[inline(always)]
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
@@ -209,7 +209,7 @@ impl<T: Component> QueryFilter for Without<T> {
         _: u32,
         _: u32,
     ) -> PresenceFetch<'w> {
-        PresenceFetch(state.and_then(|s| s.set(storage)).map(|set| (table.entities.iter(), set)))
+        PresenceFetch(state.and_then(|s| s.set(storage)).map(|set| (table.entities().iter(), set)))
     }
     #[inline(always)]
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
@@ -299,7 +299,7 @@ impl TickFetch<'_> {
         let (ticks, added) = match &mut self.inner {
             TickInner::Dense { ticks, added } => (ticks.next(), *added),
             TickInner::Sparse { entities, set, added } => {
-                (entities.next().and_then(|e| set.ticks.rows.get(set.row(*e)?)), *added)
+                (entities.next().and_then(|e| set.ticks().rows.get(set.row(*e)?)), *added)
             }
         };
         ticks.is_some_and(|t| {
@@ -344,10 +344,10 @@ fn tick_fetch<'w>(
     this_run: u32,
 ) -> TickFetch<'w> {
     let (inner, ticks) = match state.set(storage) {
-        Some(set) => (TickInner::Sparse { entities: table.entities.iter(), set, added }, None),
+        Some(set) => (TickInner::Sparse { entities: table.entities().iter(), set, added }, None),
         None => match table.index_of(state.id) {
             Some(i) => {
-                let ticks = &table.ticks[i];
+                let ticks = table.ticks(i);
                 (TickInner::Dense { ticks: ticks.rows.iter(), added }, Some(ticks))
             }
             None => (TickInner::default(), None),

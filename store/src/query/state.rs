@@ -177,7 +177,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
 
     /// Checks the tables made since the last update.
     fn update(&mut self, storage: &Storage) {
-        for (t, table) in storage.tables.iter().enumerate().skip(self.is_matched.len()) {
+        for (t, table) in storage.tables().iter().enumerate().skip(self.is_matched.len()) {
             let m = Q::matches(&self.q, table) && F::matches(&self.f, table);
             self.is_matched.push(m);
             if m {
@@ -430,11 +430,11 @@ fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
     last_run: u32,
     this_run: u32,
 ) -> Result<Q::Item<'w>, QueryError> {
-    let loc = storage.entities.get(entity).ok_or(QueryError::NoSuchEntity(entity))?;
+    let loc = storage.location(entity).ok_or(QueryError::NoSuchEntity(entity))?;
     if !state.is_matched.get(loc.table as usize).copied().unwrap_or(false) {
         return Err(QueryError::NoMatch(entity));
     }
-    let table = &storage.tables[loc.table as usize];
+    let table = storage.table(loc.table);
     let row = loc.row as usize;
     let fetch = Q::fetch_table(&state.q, &mut columns, table, this_run);
     let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
@@ -765,7 +765,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
         let state = self.state.as_deref()?;
         let &t = state.matched.get(self.next_table)?;
         self.next_table += 1;
-        let table: &'w Table = &self.storage.tables[t as usize];
+        let table: &'w Table = self.storage.table(t);
         self.fetch = Q::fetch_table(&state.q, columns, table, self.this_run);
         self.filter = F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
         self.rows = table.len();
@@ -805,7 +805,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
         };
         let (storage, last_run, this_run) = (self.storage, self.last_run, self.this_run);
         for &t in state.matched.get(self.next_table..).unwrap_or_default() {
-            let table: &'w Table = &storage.tables[t as usize];
+            let table: &'w Table = storage.table(t);
             let fetch = Q::fetch_table(&state.q, columns, table, this_run);
             let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
             acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
@@ -900,7 +900,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// ```
     pub fn for_each(self, f: impl Fn(Q::Item<'w>) + Send + Sync) {
         let ParIter { storage, state, mut columns, last_run, this_run, batch } = self;
-        let tables = state.matched.iter().map(|&t| &storage.tables[t as usize]);
+        let tables = state.matched.iter().map(|&t| storage.table(t));
         let total: usize = tables.clone().map(Table::len).sum();
         let batch =
             batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);

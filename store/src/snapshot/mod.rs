@@ -64,7 +64,7 @@ use std::any::TypeId;
 
 use slotmap::SlotMap;
 
-use crate::column::Column;
+use crate::storage::Column;
 use crate::component::ComponentId;
 use crate::entity::{Entity, EntityKey, Location, WorldId};
 use registry::{AnyResource, ColumnOps};

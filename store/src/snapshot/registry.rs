@@ -4,7 +4,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
-use crate::column::Column;
+use crate::storage::Column;
 use crate::component::{Component, ComponentId};
 use crate::primitives::{Lazy, RwLock};
 use crate::storage::TokenId;
@@ -48,7 +48,7 @@ fn clone_all<T: Clone + 'static>(src: &Column, dst: &mut Column) {
     let src = src.as_slice::<T>();
     // Drop the surplus first (from the end: no value moves), then reuse what is left.
     while dst.len() > src.len() {
-        dst.swap_remove_drop(dst.len() - 1);
+        drop(dst.swap_remove_take::<T>(dst.len() - 1));
     }
     let common = dst.len();
     for (d, s) in dst.as_mut_slice::<T>().iter_mut().zip(src) {

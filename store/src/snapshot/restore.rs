@@ -1,8 +1,8 @@
 //! Restoring a snapshot: putting a world back to the state a [`Snapshot`] holds, copying only
 //! the rows changed since when the snapshot came from the same world.
 
-use crate::column::Column;
-use crate::storage::{ComponentStore, Storage, Table};
+use crate::entity::{Entity, WorldId};
+use crate::storage::{Column, ComponentStore, Storage, Table};
 use crate::ticks::Ticks;
 use crate::world::World;
 use crate::{ComponentId, StorageKind};
@@ -64,68 +64,61 @@ impl World {
         let guard = ClearOnUnwind(self);
         let storage = &mut guard.0.storage;
 
-        storage.entities.slots.clone_from(&snapshot.entities);
-        for copy in &snapshot.tables[storage.tables.len().min(snapshot.tables.len())..] {
-            let t = storage.table_for(copy.components.iter().copied().collect());
-            debug_assert_eq!(t as usize + 1, storage.tables.len(), "checked by check_restore");
+        let made = storage.tables().len();
+        for copy in snapshot.tables.iter().skip(made) {
+            let t = storage.snapshot_table_for(&copy.components);
+            debug_assert_eq!(t as usize + 1, storage.tables().len(), "checked by check_restore");
         }
-        let Storage { tables, components, resources, .. } = storage;
+        let mut parts = storage.snapshot_parts();
+        parts.entities.clone_from(&snapshot.entities);
         let mut copied = 0;
-        for (i, table) in tables.iter_mut().enumerate() {
+        for (i, table) in parts.tables.iter_mut().enumerate() {
             copied += match snapshot.tables.get(i) {
-                Some(copy) => restore_table(table, copy, components, snapshot, since, tick, rewrite, &mut rows),
+                Some(copy) => restore_table(table, copy, parts.components, snapshot, since, tick, rewrite, &mut rows),
                 None => {
-                    clear_table(table, components);
+                    clear_table(table, parts.components);
                     0
                 }
             };
         }
 
-        for store in components.iter_mut().flatten() {
-            let id = store.info.id();
-            let ComponentStore { sparse, columns, .. } = store;
-            let Some(set) = sparse else { continue };
-            let column = &mut columns.values_mut()[0];
+        for store in parts.components.iter_mut().flatten() {
+            let id = store.info().id();
+            let Some((set, column)) = store.snapshot_sparse_mut() else { continue };
+            let (index, entities, ticks) = set.parts_mut();
             match snapshot.sparse.iter().find(|copy| copy.component == id) {
                 Some(copy) => {
-                    let same_rows = since.is_some() && set.entities == copy.entities;
+                    let same_rows = since.is_some() && *entities == copy.entities;
                     if !same_rows {
-                        set.entities.clone_from(&copy.entities);
-                        if let Some(world) = rewrite {
-                            set.entities.iter_mut().for_each(|e| e.world = world);
-                        }
+                        copy_entities(entities, &copy.entities, rewrite);
                     }
-                    set.index.clone_from(&copy.index);
+                    index.clone_from(&copy.index);
                     let ops = ops_of(snapshot, id);
                     let since = since.filter(|_| same_rows);
                     let added_now = rewrite.is_some();
-                    copied += restore_column(&copy.column, column, &mut set.ticks, ops, since, tick, added_now, &mut rows);
+                    copied += restore_column(&copy.column, column, ticks, ops, since, tick, added_now, &mut rows);
                 }
                 None => {
-                    set.index.clear();
-                    set.entities.clear();
-                    set.ticks.clear();
+                    index.clear();
+                    entities.clear();
+                    ticks.clear();
                     column.clear();
                 }
             }
         }
 
-        for (&type_id, slot) in resources.iter_mut() {
+        for mut slot in parts.resources_mut() {
+            let type_id = slot.type_id();
             let held = snapshot.resources.iter().find(|copy| copy.type_id == type_id);
-            match (held.and_then(|copy| copy.value.as_deref()), slot.key) {
-                (Some(value), Some(_)) => {
+            match held.and_then(|copy| copy.value.as_deref()) {
+                Some(value) => {
                     let ops = registry::resource_ops(type_id).expect("a held resource is registered");
-                    (ops.clone_into)(value, &mut *slot.cell.values_mut()[0]);
+                    match slot.value_mut() {
+                        Some(mine) => (ops.clone_into)(value, mine),
+                        None => slot.insert((ops.clone)(value)),
+                    }
                 }
-                (Some(value), None) => {
-                    let ops = registry::resource_ops(type_id).expect("a held resource is registered");
-                    slot.key = Some(slot.cell.insert((ops.clone)(value)));
-                }
-                (None, Some(key)) => {
-                    slot.key = None;
-                    drop(slot.cell.remove(key));
-                }
-                (None, None) => {}
+                None => drop(slot.take()),
             }
         }
         std::mem::forget(guard);
@@ -161,15 +154,15 @@ fn check_restore(storage: &Storage, snapshot: &Snapshot) -> Result<(), SnapshotE
     }
     let missing = |c: ComponentId| SnapshotError::MissingType { type_name: c.info().name().to_owned() };
     let has = |c: ComponentId, kind: StorageKind| {
-        storage.components.get(c.index()).and_then(Option::as_ref).is_some_and(|s| s.kind == kind)
+        storage.component_store(c).is_some_and(|s| s.kind() == kind)
     };
     for (i, copy) in snapshot.tables.iter().enumerate() {
         if let Some(&c) = copy.components.iter().find(|&&c| !has(c, StorageKind::Table)) {
             return Err(missing(c));
         }
-        let same = match storage.tables.get(i) {
-            Some(table) => table.components == copy.components,
-            None => !storage.table_ids.contains_key(&copy.components[..]),
+        let same = match storage.tables().get(i) {
+            Some(table) => *table.components() == *copy.components,
+            None => !storage.has_table(&copy.components),
         };
         if !same {
             return Err(SnapshotError::LayoutDiffers { table: i });
@@ -179,11 +172,20 @@ fn check_restore(storage: &Storage, snapshot: &Snapshot) -> Result<(), SnapshotE
         return Err(missing(copy.component));
     }
     for copy in &snapshot.resources {
-        if copy.value.is_some() && !storage.resources.contains_key(&copy.type_id) {
+        if copy.value.is_some() && !storage.has_resource_type(copy.type_id) {
             return Err(SnapshotError::MissingType { type_name: copy.name.to_owned() });
         }
     }
     Ok(())
+}
+
+/// Makes `dst` the entities of `src`, as entities of world `rewrite` where given.
+fn copy_entities(dst: &mut Vec<Entity>, src: &[Entity], rewrite: Option<WorldId>) {
+    dst.clear();
+    match rewrite {
+        None => dst.extend_from_slice(src),
+        Some(world) => dst.extend(src.iter().map(|&e| Entity { world, ..e })),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -194,22 +196,20 @@ fn restore_table(
     snapshot: &Snapshot,
     since: Option<u32>,
     tick: u32,
-    rewrite: Option<crate::WorldId>,
+    rewrite: Option<WorldId>,
     rows: &mut Vec<u32>,
 ) -> usize {
-    let same_rows = since.is_some() && table.entities == copy.entities;
+    let same_rows = since.is_some() && table.entities() == copy.entities;
     if !same_rows {
-        table.entities.clone_from(&copy.entities);
-        if let Some(world) = rewrite {
-            table.entities.iter_mut().for_each(|e| e.world = world);
-        }
+        copy_entities(table.rows_mut().0, &copy.entities, rewrite);
     }
     let since = since.filter(|_| same_rows);
     let mut copied = 0;
-    let columns = table.components.iter().zip(&table.positions).zip(table.ticks.iter_mut());
-    for (((&c, &pos), ticks), src) in columns.zip(&copy.columns) {
+    for (j, src) in copy.columns.iter().enumerate() {
+        let (c, pos) = (table.components()[j], table.column_position(j));
         let store = components[c.index()].as_mut().expect("checked by check_restore");
-        let dst = &mut store.columns.values_mut()[pos as usize];
+        let dst = store.snapshot_column_mut(pos);
+        let ticks = &mut table.rows_mut().1[j];
         let ops = ops_of(snapshot, c);
         copied += restore_column(src, dst, ticks, ops, since, tick, rewrite.is_some(), rows);
     }
@@ -217,12 +217,13 @@ fn restore_table(
 }
 
 fn clear_table(table: &mut Table, components: &mut [Option<ComponentStore>]) {
-    table.entities.clear();
-    for ((&c, &pos), ticks) in table.components.iter().zip(&table.positions).zip(table.ticks.iter_mut()) {
-        ticks.clear();
+    for j in 0..table.components().len() {
+        let (c, pos) = (table.components()[j], table.column_position(j));
+        table.rows_mut().1[j].clear();
         let store = components[c.index()].as_mut().expect("a table's components are registered");
-        store.columns.values_mut()[pos as usize].clear();
+        store.snapshot_column_mut(pos).clear();
     }
+    table.rows_mut().0.clear();
 }
 
 /// Copies `src` back into a world column and its ticks: every row, or with `since`, the

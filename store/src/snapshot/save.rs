@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use slotmap::{Key, KeyData, SlotMap};
 
-use crate::column::Column;
+use crate::storage::Column;
 use crate::component::{Component, ComponentId};
 use crate::entity::{Entity, EntityKey, Location};
 use crate::primitives::{Lazy, RwLock};

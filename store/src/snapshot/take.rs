@@ -1,13 +1,12 @@
 //! Taking a snapshot: copying a world's state into a [`Snapshot`], all of it, or only the rows
 //! changed since the snapshot was last taken from the same world.
 
-use crate::column::Column;
 use crate::component::{ComponentId, ComponentInfo};
-use crate::storage::{ComponentStore, Storage};
+use crate::storage::{Column, ComponentStore, Storage, Tokens};
 use crate::ticks::Ticks;
 use crate::world::World;
 
-use super::registry::{self, AnyResource, ColumnOps};
+use super::registry::{self, ColumnOps};
 use super::{ColumnCopy, ResourceCopy, Snapshot, SnapshotError, SparseCopy, TableCopy, later};
 
 impl ColumnCopy {
@@ -67,7 +66,7 @@ impl World {
     ///
     /// let mut world = World::new();
     /// world.register_snapshot_copy::<u32>();
-    /// let es = world.spawn_batch((0..100u32).map(|i| (i,)));
+    /// let es = world.spawn_batch((0..100u32).map(|i| (i,))).to_vec();
     /// let mut snapshot = Snapshot::new();
     /// world.snapshot_into(&mut snapshot).unwrap();
     /// assert_eq!(snapshot.copied_rows(), 100);
@@ -77,7 +76,7 @@ impl World {
     /// ```
     pub fn snapshot_into(&self, snapshot: &mut Snapshot) -> Result<(), SnapshotError> {
         registry::column_ops_into(&mut snapshot.ops);
-        if let Err(err) = check_registered(&self.storage, &snapshot.ops) {
+        if let Err(err) = check_registered(&self.storage, &self.tokens, &snapshot.ops) {
             snapshot.invalidate();
             return Err(err);
         }
@@ -90,59 +89,59 @@ impl World {
         let Snapshot { entities, tables, sparse, resources, ops, rows, copied_rows, .. } = snapshot;
         *copied_rows = 0;
 
-        entities.clone_from(&storage.entities.slots);
+        entities.clone_from(storage.entity_slots());
 
-        tables.truncate(storage.tables.len());
-        for (i, table) in storage.tables.iter().enumerate() {
-            if tables.get(i).is_none_or(|copy| copy.components != table.components) {
+        tables.truncate(storage.tables().len());
+        for (i, table) in storage.tables().iter().enumerate() {
+            if tables.get(i).is_none_or(|copy| *copy.components != *table.components()) {
                 tables.truncate(i);
-                tables.push(TableCopy::new(&table.components));
+                tables.push(TableCopy::new(table.components()));
             }
             let copy = &mut tables[i];
-            let same_rows = since.is_some() && copy.entities == table.entities;
+            let same_rows = since.is_some() && copy.entities == table.entities();
             if !same_rows {
-                copy.entities.clone_from(&table.entities);
+                copy.entities.clear();
+                copy.entities.extend_from_slice(table.entities());
             }
-            let columns = table.components.iter().zip(&table.positions).zip(&table.ticks);
-            for (((&c, &pos), ticks), dst) in columns.zip(&mut copy.columns) {
-                let src = &self.columns_of(storage.store(c))[pos as usize];
+            for (j, (&c, dst)) in table.components().iter().zip(&mut copy.columns).enumerate() {
+                let src = &self.columns_of(storage.store(c))[table.column_position(j)];
                 let ops = ops.get(c.index()).copied().flatten();
-                *copied_rows += take_column(src, ticks, dst, ops, since.filter(|_| same_rows), rows);
+                let since = since.filter(|_| same_rows);
+                *copied_rows += take_column(src, table.ticks(j), dst, ops, since, rows);
             }
         }
 
         let mut k = 0;
-        for store in storage.components.iter().flatten() {
-            let Some(set) = &store.sparse else { continue };
-            let id = store.info.id();
+        for store in storage.component_stores() {
+            let Some(set) = store.sparse() else { continue };
+            let id = store.info().id();
             if sparse.get(k).is_none_or(|copy| copy.component != id) {
                 sparse.truncate(k);
                 sparse.push(SparseCopy {
                     component: id,
                     index: Vec::new(),
                     entities: Vec::new(),
-                    column: ColumnCopy::new(&store.info),
+                    column: ColumnCopy::new(store.info()),
                 });
             }
             let copy = &mut sparse[k];
-            let same_rows = since.is_some() && copy.entities == set.entities;
+            let same_rows = since.is_some() && copy.entities == set.entities();
             if !same_rows {
-                copy.entities.clone_from(&set.entities);
+                copy.entities.clear();
+                copy.entities.extend_from_slice(set.entities());
             }
-            copy.index.clone_from(&set.index);
+            copy.index.clear();
+            copy.index.extend_from_slice(set.index());
             let src = &self.columns_of(store)[0];
             let ops = ops.get(id.index()).copied().flatten();
             let since = since.filter(|_| same_rows);
-            *copied_rows += take_column(src, &set.ticks, &mut copy.column, ops, since, rows);
+            *copied_rows += take_column(src, set.ticks(), &mut copy.column, ops, since, rows);
             k += 1;
         }
         sparse.truncate(k);
 
         let mut k = 0;
-        for (&type_id, slot) in &storage.resources {
-            let owner = self.tokens.get(slot.token).expect("every resource has its token");
-            let value: Option<&AnyResource> =
-                slot.key.and_then(|key| slot.cell.get(owner, key).ok().flatten()).map(|b| &**b);
+        for (type_id, value) in storage.resource_values(&self.tokens) {
             let ops = registry::resource_ops(type_id);
             if resources.get(k).is_none_or(|copy| copy.type_id != type_id) {
                 resources.truncate(k);
@@ -168,30 +167,34 @@ impl World {
 
     /// The columns of one component type, read with the world's own token.
     pub(crate) fn columns_of<'a>(&'a self, store: &'a ComponentStore) -> &'a [Column] {
-        let owner = self.tokens.get(store.token).expect("every store has its token");
-        store.columns.as_slice(owner).expect("a world's own token owns its columns")
+        let owner = self.tokens.get(store.token()).expect("every store has its token");
+        store.columns().as_slice(owner).expect("a world's own token owns its columns")
     }
 }
 
 /// `Err` naming the first type whose values the world holds but cannot copy.
-fn check_registered(storage: &Storage, ops: &[Option<ColumnOps>]) -> Result<(), SnapshotError> {
+fn check_registered(
+    storage: &Storage,
+    tokens: &Tokens,
+    ops: &[Option<ColumnOps>],
+) -> Result<(), SnapshotError> {
     let registered = |c: ComponentId| ops.get(c.index()).is_some_and(Option::is_some);
     let unregistered = |c: ComponentId| SnapshotError::NotRegistered {
-        type_name: storage.store(c).info.name().to_owned(),
+        type_name: storage.store(c).info().name().to_owned(),
     };
-    for table in storage.tables.iter().filter(|t| t.len() > 0) {
-        if let Some(&c) = table.components.iter().find(|&&c| !registered(c)) {
+    for table in storage.tables().iter().filter(|t| t.len() > 0) {
+        if let Some(&c) = table.components().iter().find(|&&c| !registered(c)) {
             return Err(unregistered(c));
         }
     }
-    for store in storage.components.iter().flatten() {
-        let id = store.info.id();
-        if store.sparse.as_ref().is_some_and(|set| !set.entities.is_empty()) && !registered(id) {
+    for store in storage.component_stores() {
+        let id = store.info().id();
+        if store.sparse().is_some_and(|set| set.len() > 0) && !registered(id) {
             return Err(unregistered(id));
         }
     }
-    for (&type_id, slot) in &storage.resources {
-        if slot.key.is_some() && registry::resource_ops(type_id).is_none() {
+    for (type_id, value) in storage.resource_values(tokens) {
+        if value.is_some() && registry::resource_ops(type_id).is_none() {
             return Err(SnapshotError::NotRegistered {
                 type_name: format!("a resource type ({type_id:?})"),
             });

@@ -10,18 +10,7 @@ use bevy_ptr::{OwningPtr, Ptr};
 
 use crate::component::ComponentInfo;
 
-/// The drop function a column calls for values of `T`, or `None` where `T` needs no drop.
-pub(crate) fn drop_fn_of<T>() -> Option<unsafe fn(OwningPtr<'_>)> {
-    /// # Safety
-    ///
-    /// - `ptr` points to a valid, initialized `T` that nothing uses afterwards.
-    unsafe fn drop_as<T>(ptr: OwningPtr<'_>) {
-        // SAFETY:
-        // - the caller guarantees `ptr` holds an initialized `T` that is not used again.
-        unsafe { ptr.drop_as::<T>() }
-    }
-    std::mem::needs_drop::<T>().then_some(drop_as::<T> as unsafe fn(OwningPtr<'_>))
-}
+use super::finish::run_all;
 
 /// A growable array of values of one component type, whose type is known only at run time.
 ///
@@ -78,6 +67,8 @@ impl Column {
         }
     }
 
+    /// The number of values.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -185,6 +176,7 @@ impl Column {
     }
 
     /// Removes the value at `row`, moving the last value into its place, and drops it.
+    #[cfg(test)]
     pub(crate) fn swap_remove_drop(&mut self, row: usize) {
         let removed = self.swap_out(row);
         if let Some(drop) = self.drop {
@@ -301,38 +293,195 @@ impl Column {
         unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast::<T>(), self.len) }
     }
 
-    /// Drops every value; the column keeps its allocation.
+    /// Drops every value; the column keeps its allocation. A drop that panics does not stop
+    /// the others (a second panic while unwinding aborts, as in any slice drop).
     pub(crate) fn clear(&mut self) {
         let len = self.len;
-        // Forget the values first: if a drop panics the rest leak, none is dropped twice.
+        // Forget the values first: the column never counts a value that is being dropped.
         self.len = 0;
         if let Some(drop) = self.drop {
-            for row in 0..len {
-                let slot = NonNull::new(self.slot(row)).expect("column slots are non-null");
+            let (data, size) = (self.data.as_ptr(), self.item.size());
+            run_all(0..len, |row| {
+                let slot = NonNull::new(data.wrapping_add(row * size)).expect("non-null slots");
                 // SAFETY:
                 // - slot `row < len` (the old length) is aligned (Invariants) and holds an
-                //   initialized value that the column no longer counts.
+                //   initialized value that the column no longer counts; `run_all` visits each
+                //   row once.
                 let value = unsafe { OwningPtr::new(slot) };
                 // SAFETY:
                 // - `drop` is the drop function of this column's type (Invariants); the value
                 //   is dropped exactly once, here.
                 unsafe { drop(value) };
-            }
+            });
+        }
+    }
+
+    /// Removes the last value (undoing a `push`), handing it to `pending` to drop.
+    ///
+    /// # Safety
+    ///
+    /// As [`swap_remove_deferred`](Column::swap_remove_deferred).
+    pub(crate) unsafe fn pop_deferred(&mut self, pending: &mut PendingDrops) {
+        if self.len > 0 {
+            // SAFETY:
+            // - the caller's guarantee, passed on.
+            unsafe { self.swap_remove_deferred(self.len - 1, pending) };
+        }
+    }
+
+    /// Moves the value at `row` out, leaving the slot counted but logically empty.
+    ///
+    /// # Safety
+    ///
+    /// - `row < len`;
+    /// - before the column is read, dropped, or written again through anything but
+    ///   [`swap_remove_forget`](Column::swap_remove_forget), the caller forgets the slot with
+    ///   `swap_remove_forget(row)`: otherwise the moved-out value would be read or dropped
+    ///   twice.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type (before anything moves).
+    pub(crate) unsafe fn read_out<T: 'static>(&mut self, row: usize) -> T {
+        self.check::<T>();
+        debug_assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
+        // SAFETY:
+        // - `T` is the column's type (checked), so the slot is aligned for `T` (Invariants);
+        // - slot `row < len` holds an initialized `T` (the caller's guarantee); the caller
+        //   forgets the slot before it is used again, so the value is moved out once.
+        unsafe { ptr::read(self.slot(row).cast::<T>()) }
+    }
+
+    /// Removes slot `row` without dropping its value, moving the last value into its place:
+    /// for a slot whose value was moved out by [`read_out`](Column::read_out). (On any other
+    /// slot it leaks the value, which is safe.)
+    pub(crate) fn swap_remove_forget(&mut self, row: usize) {
+        assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
+        let last = self.len - 1;
+        if row != last {
+            // SAFETY:
+            // - slots `last` and `row` are distinct slots below `len`, inside the allocation;
+            //   `row`'s value is moved out (or leaked), so overwriting it drops nothing.
+            unsafe { copy_bytes(self.slot(last), self.slot(row), self.item.size()) };
+        }
+        self.len = last;
+    }
+
+    /// Removes the value at `row`, moving the last value into its place, and hands the
+    /// removed value to `pending` to be dropped later: the bookkeeping finishes before any
+    /// user `Drop` runs.
+    ///
+    /// # Safety
+    ///
+    /// - the column is not grown, pushed to, moved or dropped until `pending` has run or
+    ///   been dropped (the removed value stays in the slot just past `len` until then).
+    pub(crate) unsafe fn swap_remove_deferred(&mut self, row: usize, pending: &mut PendingDrops) {
+        let removed = self.swap_out(row);
+        if let Some(drop) = self.drop {
+            let removed = NonNull::new(removed).expect("column slots are non-null");
+            // SAFETY:
+            // - `removed` holds an initialized value of this column's type that the column no
+            //   longer counts, and `drop` is that type's drop function (Invariants);
+            // - it stays valid until `pending` runs: the caller does not touch the column.
+            unsafe { pending.push(removed, drop) };
+        }
+    }
+
+    /// Moves every value of `values` to the end of the column, in order.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not this column's type.
+    #[allow(dead_code)] // the column batches use it (next commit)
+    pub(crate) fn extend_from_vec<T: 'static>(&mut self, mut values: Vec<T>) {
+        self.check::<T>();
+        let n = values.len();
+        self.reserve(n);
+        // SAFETY:
+        // - `T` is the column's type (checked), so slots are `T`-aligned with stride
+        //   `size_of::<T>()` (Invariants); `reserve` made room for `n` values past `len`;
+        // - the `n` values of `values` are initialized and distinct from the column's memory;
+        //   `set_len(0)` below makes `values` forget them, so they are moved, not copied.
+        unsafe { ptr::copy_nonoverlapping(values.as_ptr(), self.slot(self.len).cast::<T>(), n) };
+        // SAFETY:
+        // - length 0 is always valid; the values now belong to the column.
+        unsafe { values.set_len(0) };
+        self.len += n;
+    }
+}
+
+/// One value to drop: where it is, and its type's drop function.
+type PendingDrop = (NonNull<u8>, unsafe fn(OwningPtr<'_>));
+
+/// Values removed from columns whose drops are still to run: a row's bookkeeping finishes
+/// first, then [`run`](PendingDrops::run) calls the user's `Drop`s. Dropped unrun (while
+/// unwinding), it still drops every value.
+///
+/// # Invariants
+///
+/// Each entry is a pointer to an initialized value that no column counts any more, paired
+/// with that value's type's drop function; the pointed-to memory stays valid (its column is
+/// left untouched) until the entry is dropped, and each entry is dropped once.
+#[derive(Default)]
+pub(crate) struct PendingDrops {
+    values: smallvec::SmallVec<[PendingDrop; 8]>,
+}
+
+impl PendingDrops {
+    /// Adds one value.
+    ///
+    /// # Safety
+    ///
+    /// - `value` points to an initialized value of the type whose drop function is `drop`,
+    ///   owned by nobody else, and stays valid until this set runs or is dropped.
+    unsafe fn push(&mut self, value: NonNull<u8>, drop: unsafe fn(OwningPtr<'_>)) {
+        self.values.push((value, drop));
+    }
+
+    /// Drops every value, in order; one that panics does not stop the rest.
+    pub(crate) fn run(mut self) {
+        let values = std::mem::take(&mut self.values);
+        run_all(values.into_iter(), |(value, drop)| {
+            // SAFETY:
+            // - `value` is an initialized value nobody counts, valid until now (Invariants);
+            //   it was aligned for its type when its column held it.
+            let value = unsafe { OwningPtr::new(value) };
+            // SAFETY:
+            // - `drop` is that value's drop function; the entry was taken out of the set, so
+            //   it is dropped once.
+            unsafe { drop(value) };
+        });
+    }
+}
+
+impl Drop for PendingDrops {
+    fn drop(&mut self) {
+        if !self.values.is_empty() {
+            std::mem::take(self).run();
         }
     }
 }
 
 impl Drop for Column {
     fn drop(&mut self) {
-        self.clear();
-        let size = self.item.size();
-        if size != 0 && self.cap != 0 {
-            let layout = Layout::from_size_align(size * self.cap, self.item.align())
-                .expect("the current layout was valid when it was allocated");
-            // SAFETY:
-            // - `data` was allocated with exactly this layout (Invariants: `size * cap > 0`).
-            unsafe { alloc::dealloc(self.data.as_ptr(), layout) };
+        /// Frees the allocation even when a value's drop panics.
+        struct Free<'a>(&'a mut Column);
+        impl Drop for Free<'_> {
+            fn drop(&mut self) {
+                let c = &mut *self.0;
+                let size = c.item.size();
+                if size != 0 && c.cap != 0 {
+                    let layout = Layout::from_size_align(size * c.cap, c.item.align())
+                        .expect("the current layout was valid when it was allocated");
+                    // SAFETY:
+                    // - `data` was allocated with exactly this layout (Invariants:
+                    //   `size * cap > 0`), and `clear` left no value in it.
+                    unsafe { alloc::dealloc(c.data.as_ptr(), layout) };
+                }
+            }
         }
+        let free = Free(self);
+        free.0.clear();
     }
 }
 

@@ -1,0 +1,163 @@
+//! Sparse sets: for a component stored beside the tables, which entities have it and where
+//! in its one dense column.
+
+#![allow(unsafe_code)] // Values moved out of column slots before the bookkeeping forgets them.
+
+use crate::entity::Entity;
+use crate::ticks::Ticks;
+
+use super::column::{Column, PendingDrops};
+
+/// A sparse set: which entities have the component, and where in the dense column.
+///
+/// The values sit in the component's arena at position 0, in the token cell; every method
+/// that changes the set takes that column too, so the two cannot drift apart.
+///
+/// # Invariants
+///
+/// - the dense column, `entities` and `ticks` have the same length;
+/// - for every dense row `r`, `index[entities[r].index()] == r`;
+/// - any other entry of `index` is `u32::MAX`.
+#[derive(Debug, Default)]
+pub(crate) struct SparseSet {
+    /// By entity slot index: the dense row, or `u32::MAX` for none.
+    index: Vec<u32>,
+    /// By dense row: the entity.
+    entities: Vec<Entity>,
+    ticks: Ticks,
+}
+
+#[allow(dead_code)] // `entities`, `len`, `extend`: the column batches and the all-sparse queries
+impl SparseSet {
+    /// `e`'s dense row, if `e` (this generation) is in the set.
+    #[inline]
+    pub(crate) fn row(&self, e: Entity) -> Option<usize> {
+        let row = *self.index.get(e.index() as usize)?;
+        (row != u32::MAX && self.entities.get(row as usize) == Some(&e)).then_some(row as usize)
+    }
+
+    /// The entities in the set, by dense row.
+    #[inline]
+    pub(crate) fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The dense rows' change ticks.
+    #[inline]
+    pub(crate) fn ticks(&self) -> &Ticks {
+        &self.ticks
+    }
+
+    /// The number of entities in the set.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// By entity slot index: the dense row, or `u32::MAX` for none (for snapshots).
+    pub(crate) fn index(&self) -> &[u32] {
+        &self.index
+    }
+
+    /// For snapshot restores (`crate::snapshot`) only: the index, entities and ticks, which
+    /// the restore overwrites together with the dense column.
+    pub(crate) fn parts_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<Entity>, &mut Ticks) {
+        (&mut self.index, &mut self.entities, &mut self.ticks)
+    }
+
+    /// Puts `value` for `e`: returns the value it replaced (for the caller to drop once the
+    /// set is consistent), or `None` where `e` is new in the set.
+    #[inline]
+    pub(super) fn put<T: 'static>(
+        &mut self,
+        column: &mut Column,
+        e: Entity,
+        value: T,
+        tick: u32,
+    ) -> Option<T> {
+        if let Some(row) = self.row(e) {
+            self.ticks.rows[row].changed.store(tick);
+            return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
+        }
+        // The value first: `push` checks the type before anything changes.
+        column.push(value);
+        self.push_entity(e);
+        self.ticks.push(tick, tick);
+        None
+    }
+
+    fn push_entity(&mut self, e: Entity) {
+        let i = e.index() as usize;
+        if self.index.len() <= i {
+            self.index.resize(i + 1, u32::MAX);
+        }
+        self.index[i] = self.entities.len() as u32;
+        self.entities.push(e);
+    }
+
+    /// Appends `values` for `entities` (none of which is in the set), in order.
+    pub(super) fn extend<T: 'static>(
+        &mut self,
+        column: &mut Column,
+        entities: &[Entity],
+        values: Vec<T>,
+        tick: u32,
+    ) {
+        debug_assert_eq!(entities.len(), values.len());
+        column.extend_from_vec(values);
+        for &e in entities {
+            self.push_entity(e);
+        }
+        self.ticks.extend(entities.len(), tick);
+    }
+
+    /// Removes `e`'s row from the index, entities and ticks (the last row takes its place);
+    /// returns the dense row, whose value the caller swap-removes from the column at once.
+    fn unlink(&mut self, e: Entity) -> Option<usize> {
+        let row = self.row(e)?;
+        self.index[e.index() as usize] = u32::MAX;
+        self.entities.swap_remove(row);
+        self.ticks.swap_remove(row);
+        if let Some(&moved) = self.entities.get(row) {
+            self.index[moved.index() as usize] = row as u32;
+        }
+        Some(row)
+    }
+
+    /// Removes `e` and returns its value.
+    ///
+    /// # Panics
+    ///
+    /// If `T` is not the column's type (before anything changes).
+    pub(super) fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
+        column.as_slice::<T>();
+        let row = self.unlink(e)?;
+        Some(column.swap_remove_take::<T>(row))
+    }
+
+    /// Removes `e`, handing its value to `pending` to drop once the caller's bookkeeping is
+    /// done. Returns whether `e` was in the set.
+    ///
+    /// # Safety
+    ///
+    /// As [`Column::swap_remove_deferred`]: `column` is left untouched until `pending` runs.
+    pub(super) unsafe fn remove_deferred(
+        &mut self,
+        column: &mut Column,
+        e: Entity,
+        pending: &mut PendingDrops,
+    ) -> bool {
+        let Some(row) = self.unlink(e) else { return false };
+        // SAFETY:
+        // - the caller's guarantee, passed on.
+        unsafe { column.swap_remove_deferred(row, pending) };
+        true
+    }
+
+    /// Forgets every entity (the caller clears the column).
+    pub(super) fn clear(&mut self) {
+        self.index.clear();
+        self.entities.clear();
+        self.ticks.clear();
+    }
+}
