@@ -9,10 +9,10 @@ pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,
     ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query, QueryAccess, QueryData,
-    QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Storage,
-    StorageKind, TokenId, Tokens, With, Without, World, WorldId,
+    QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Snapshot,
+    SnapshotError, Storage, StorageKind, TokenId, Tokens, With, Without, World, WorldId,
 };
-pub use cellar_store::{commands, events, rayon, schedule, system};
+pub use cellar_store::{commands, events, rayon, schedule, snapshot, system};
 
 /// The names most programs need, in one import: `use cellar::prelude::*;`.
 pub mod prelude {
@@ -47,6 +47,8 @@ mod book {
     mod store_systems_and_schedules {}
     #[doc = include_str!("../book/src/store/commands-and-events.md")]
     mod store_commands_and_events {}
+    #[doc = include_str!("../book/src/store/snapshots.md")]
+    mod store_snapshots {}
     #[doc = include_str!("../book/src/demos/boids.md")]
     mod demos_boids {}
     #[doc = include_str!("../book/src/demos/ecosystem.md")]

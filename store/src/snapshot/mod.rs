@@ -93,8 +93,11 @@ use registry::{AnyResource, ColumnOps};
 /// ```
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// The world this was taken from, if it was taken (and not loaded).
+    /// The world this was taken from (whose id its entities carry), if it was taken (and
+    /// not loaded).
     pub(crate) source: Option<WorldId>,
+    /// Whether the next take from (or restore into) `source` may copy only what changed.
+    pub(crate) linked: bool,
     /// Whether this holds a complete snapshot.
     pub(crate) taken: bool,
     /// The world's change tick when this was taken.
@@ -209,9 +212,28 @@ impl Snapshot {
         self.copied_rows
     }
 
-    /// Forgets the contents (dropping the copied values) but keeps the buffers.
+    /// Makes the next take into this snapshot, and the next restore from it, copy every row
+    /// instead of only the changed ones (what they would do with a snapshot of another
+    /// world). The contents stay and can still be restored.
+    ///
+    /// ```
+    /// let mut world = cellar_store::World::new();
+    /// world.register_snapshot_copy::<u8>();
+    /// world.spawn_batch((0..10u8).map(|i| (i,)));
+    /// let mut snapshot = world.snapshot().unwrap();
+    /// snapshot.detach();
+    /// assert_eq!(world.restore(&snapshot), Ok(10), "a whole restore");
+    /// world.snapshot_into(&mut snapshot).unwrap();
+    /// assert_eq!(snapshot.copied_rows(), 10, "a whole take");
+    /// ```
+    pub fn detach(&mut self) {
+        self.linked = false;
+    }
+
+    /// Marks the contents as gone (the buffers stay, to be reused).
     pub(crate) fn invalidate(&mut self) {
         self.taken = false;
+        self.linked = false;
         self.source = None;
     }
 }

@@ -57,7 +57,7 @@ impl World {
     pub fn restore(&mut self, snapshot: &Snapshot) -> Result<usize, SnapshotError> {
         check_restore(&self.storage, snapshot)?;
         let same_world = snapshot.source == Some(self.id());
-        let since = same_world.then_some(snapshot.tick);
+        let since = (same_world && snapshot.linked).then_some(snapshot.tick);
         let rewrite = (!same_world).then(|| self.id());
         let tick = self.storage.next_run_tick();
         let mut rows = ROWS.take();

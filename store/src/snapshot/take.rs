@@ -82,7 +82,7 @@ impl World {
         }
         let storage = &self.storage;
         let tick = storage.next_run_tick();
-        let incremental = snapshot.taken && snapshot.source == Some(self.id());
+        let incremental = snapshot.taken && snapshot.linked && snapshot.source == Some(self.id());
         let since = incremental.then_some(snapshot.tick);
         // Marked as not taken until complete: a panicking `Clone` leaves an empty snapshot.
         snapshot.taken = false;
@@ -160,6 +160,7 @@ impl World {
         resources.truncate(k);
 
         snapshot.source = Some(self.id());
+        snapshot.linked = true;
         snapshot.tick = tick;
         snapshot.taken = true;
         Ok(())
