@@ -33,6 +33,7 @@ pub mod gif_writer;
 pub mod particles;
 pub mod png_writer;
 pub mod progress;
+pub mod rollback;
 pub mod rng;
 pub mod summary;
 pub mod timing;

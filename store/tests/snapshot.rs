@@ -364,3 +364,68 @@ fn entity_bits_round_trip_and_refuse_stale_or_foreign_bits() {
     let other = World::new();
     assert!(other.entity_from_bits(f.to_bits()).is_err(), "not alive there");
 }
+
+#[test]
+fn spawn_at_makes_the_named_entity_and_refuses_what_it_cannot() {
+    use cellar_store::snapshot::{MAX_GENERATION_SKIP, SpawnAtError};
+
+    let mut server = World::new();
+    let mut es: Vec<Entity> = (0..20).map(|i| server.spawn((i as u32,))).collect();
+    for i in [3, 7, 8, 15] {
+        server.despawn(es[i]).unwrap();
+    }
+    for i in 0..3 {
+        es.push(server.spawn((100 + i as u32,)));
+    }
+    // A client that hears of the live entities in slot order.
+    let mut client = World::new();
+    let mut live: Vec<Entity> = es.iter().copied().filter(|&e| server.contains(e)).collect();
+    live.sort_by_key(|e| e.index());
+    for &e in &live {
+        let value = *server.get::<u32>(e).unwrap();
+        let here = client.spawn_at(e.to_bits(), (value,)).unwrap();
+        assert_eq!(here.to_bits(), e.to_bits());
+        assert_eq!(client.get::<u32>(here), Ok(&value));
+    }
+    assert_eq!(client.len(), server.len());
+
+    // A slot the server reused: generation 3.
+    let e = *live.iter().max_by_key(|e| e.generation()).unwrap();
+    assert_eq!(e.generation(), 3);
+    let here = client.entity_from_bits(e.to_bits()).unwrap();
+    assert_eq!(client.spawn_at(e.to_bits(), (0u32,)), Err(SpawnAtError::Alive(here)));
+    let older = e.to_bits() - (2 << 32);
+    assert_eq!(client.spawn_at(older, (0u32,)), Err(SpawnAtError::Occupied(here)));
+    assert_eq!(client.spawn_at(0, ()), Err(SpawnAtError::Malformed(0)));
+    assert_eq!(client.spawn_at(2 << 32 | 5, ()), Err(SpawnAtError::Malformed(2 << 32 | 5)));
+
+    // A stale id: the slot was used by that generation already.
+    client.despawn(here).unwrap();
+    assert_eq!(client.spawn_at(e.to_bits(), ()), Err(SpawnAtError::Stale(e.to_bits())));
+    let far = u64::from(2 * MAX_GENERATION_SKIP + 5) << 32 | 1000;
+    assert_eq!(client.spawn_at(far, ()), Err(SpawnAtError::TooFarAhead(far)));
+    assert_eq!(client.len(), server.len() - 1, "no error spawned anything");
+}
+
+#[test]
+fn spawn_at_keeps_the_free_list_order() {
+    let mut world = World::new();
+    let es: Vec<Entity> = (0..10).map(|_| world.spawn(())).collect();
+    for &e in &[es[2], es[6], es[4], es[8]] {
+        world.despawn(e).unwrap();
+    }
+    // The free list hands out 8, 4, 6, 2 next; take 6 out of the middle at a later generation.
+    let wanted = es[6].to_bits() + (4 << 32);
+    let six = world.spawn_at(wanted, ()).unwrap();
+    assert_eq!((six.index(), six.generation()), (6, es[6].generation() + 4));
+    let next: Vec<u32> = (0..3).map(|_| world.spawn(()).index()).collect();
+    assert_eq!(next, [8, 4, 2]);
+    // Beyond the slots used so far: the slots between become free.
+    let far = world.spawn_at(1 << 32 | 15, ()).unwrap();
+    assert_eq!(far.index(), 14);
+    assert_eq!(world.len(), 11);
+    let more: Vec<u32> = (0..5).map(|_| world.spawn(()).index()).collect();
+    let mut sorted = more.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [10, 11, 12, 13, 15]);
+}

@@ -57,6 +57,7 @@ mod save;
 mod take;
 
 pub use error::SnapshotError;
+pub use ids::{MAX_GENERATION_SKIP, SpawnAtError};
 #[cfg(feature = "serde")]
 pub use save::FORMAT_VERSION;
 
