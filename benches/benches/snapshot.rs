@@ -178,15 +178,20 @@ impl Bevy {
     }
 }
 
-fn shipyard_world(n: usize) -> shipyard::World {
-    let mut world = shipyard::World::new();
+/// Lets `clone_storages_to` copy the four storages (a cloned storage does not keep this).
+fn register_clones(world: &mut shipyard::World) {
     world.register_clone::<(
         shipyard::sparse_set::SparseSet<Transform>,
         shipyard::sparse_set::SparseSet<Position>,
         shipyard::sparse_set::SparseSet<Rotation>,
         shipyard::sparse_set::SparseSet<Velocity>,
     )>();
+}
+
+fn shipyard_world(n: usize) -> shipyard::World {
+    let mut world = shipyard::World::new();
     world.bulk_add_entity((0..n).map(body));
+    register_clones(&mut world);
     world
 }
 
@@ -296,8 +301,9 @@ fn restore(c: &mut Criterion) {
         });
         group.bench_function(id("shipyard"), |b| {
             let world = shipyard_world(n);
-            let copy = shipyard_world(0);
+            let mut copy = shipyard::World::new();
             shipyard_copy(&world, &copy);
+            register_clones(&mut copy);
             b.iter(|| shipyard_copy(&copy, &world));
         });
     }

@@ -126,11 +126,12 @@ pub(crate) struct TableCopy {
     pub(crate) columns: Vec<ColumnCopy>,
 }
 
-/// The copy of one column: the values, and their ticks as `[added, changed]`.
+/// The copy of one column: the values, and the tick at which each was added. (When each
+/// last changed is not kept: a restore marks what it puts back as changed at the restore.)
 #[derive(Debug)]
 pub(crate) struct ColumnCopy {
     pub(crate) values: Column,
-    pub(crate) ticks: Vec<[u32; 2]>,
+    pub(crate) added: Vec<u32>,
 }
 
 /// The copy of one sparse set.

@@ -251,7 +251,7 @@ fn restore_column(
     match since {
         Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
             rows.clear();
-            for (row, (t, &[added, _])) in ticks.rows.iter().zip(&src.ticks).enumerate() {
+            for (row, (t, &added)) in ticks.rows.iter().zip(&src.added).enumerate() {
                 if later(t.changed.load(), since) {
                     rows.push(row as u32);
                     t.added.store(added);
@@ -263,12 +263,12 @@ fn restore_column(
         }
         _ => {
             ticks.clear();
-            ticks.reserve(src.ticks.len());
-            for &[added, _] in &src.ticks {
+            ticks.reserve(src.added.len());
+            for &added in &src.added {
                 ticks.push(if added_now { tick } else { added }, tick);
             }
             (ops.copy_all)(&src.values, dst);
-            src.ticks.len()
+            src.added.len()
         }
     }
 }

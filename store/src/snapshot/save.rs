@@ -524,7 +524,7 @@ fn load_values(
     if loaded != len {
         return Err(malformed(format!("{} values of {} for {len} entities", loaded, ops.name)));
     }
-    copy.ticks = vec![[0, 0]; len];
+    copy.added = vec![0; len];
     Ok(copy)
 }
 

@@ -11,7 +11,7 @@ use super::{ColumnCopy, ResourceCopy, Snapshot, SnapshotError, SparseCopy, Table
 
 impl ColumnCopy {
     pub(crate) fn new(info: &ComponentInfo) -> Self {
-        ColumnCopy { values: Column::new(info), ticks: Vec::new() }
+        ColumnCopy { values: Column::new(info), added: Vec::new() }
     }
 }
 
@@ -228,18 +228,17 @@ fn take_column(
         // A type that cannot be copied holds no values (`check_registered`).
         debug_assert_eq!(src.len(), 0);
         dst.values.clear();
-        dst.ticks.clear();
+        dst.added.clear();
         return 0;
     };
     let pending = ticks.pending();
     match since {
         Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
             rows.clear();
-            for (row, (t, copy)) in ticks.rows.iter().zip(&mut dst.ticks).enumerate() {
-                let changed = changed_tick(t.changed.load(), pending);
-                if later(changed, since) {
+            for (row, (t, added)) in ticks.rows.iter().zip(&mut dst.added).enumerate() {
+                if later(changed_tick(t.changed.load(), pending), since) {
                     rows.push(row as u32);
-                    *copy = [t.added.load(), changed];
+                    *added = t.added.load();
                 }
             }
             (ops.copy_rows)(src, &mut dst.values, rows);
@@ -247,10 +246,9 @@ fn take_column(
         }
         _ => {
             (ops.copy_all)(src, &mut dst.values);
-            dst.ticks.clear();
-            let all = ticks.rows.iter().map(|t| [t.added.load(), changed_tick(t.changed.load(), pending)]);
-            dst.ticks.extend(all);
-            dst.ticks.len()
+            dst.added.clear();
+            dst.added.extend(ticks.rows.iter().map(|t| t.added.load()));
+            dst.added.len()
         }
     }
 }
