@@ -55,6 +55,8 @@ mod book {
     mod demos_ecosystem {}
     #[doc = include_str!("../book/src/demos/particles.md")]
     mod demos_particles {}
+    #[doc = include_str!("../book/src/demos/rollback.md")]
+    mod demos_rollback {}
     #[doc = include_str!("../book/src/performance/overview.md")]
     mod performance_overview {}
     #[doc = include_str!("../book/src/performance/primitives.md")]

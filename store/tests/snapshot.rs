@@ -141,7 +141,9 @@ fn an_unregistered_type_is_an_error_naming_it_and_leaves_the_snapshot_empty() {
     let mut snapshot = world.snapshot().unwrap();
     world.insert(es[1], (Opaque,)).unwrap();
     let err = world.snapshot_into(&mut snapshot).unwrap_err();
-    assert!(matches!(&err, SnapshotError::NotRegistered { type_name } if type_name.contains("Opaque")));
+    assert!(
+        matches!(&err, SnapshotError::NotRegistered { type_name } if type_name.contains("Opaque"))
+    );
     assert!(snapshot.is_empty());
     assert_eq!(world.restore(&snapshot), Err(SnapshotError::Empty));
 
@@ -249,12 +251,12 @@ fn a_ring_of_snapshots_stays_exact_through_rollbacks() {
         if let Ok(p) = world.get_mut::<Pos>(e) {
             p.1 += frame as f32;
         }
-        if frame % 5 == 0 {
+        if frame.is_multiple_of(5) {
             for (p, v) in world.query_mut::<(&mut Pos, &Vel)>() {
                 p.0 += v.0;
             }
         }
-        if frame % 6 == 0 {
+        if frame.is_multiple_of(6) {
             world.spawn((Pos(frame as f32, 0.0),));
         }
     };
@@ -336,11 +338,10 @@ fn drop_counts_are_exact_through_snapshot_restore_and_drop() {
     assert_eq!(LIVE.load(Relaxed), 50 + 50);
     drop(snapshot);
     assert_eq!(LIVE.load(Relaxed), 50);
-    let values: HashMap<u32, usize> =
-        world.query::<&Counted>().fold(HashMap::new(), |mut m, c| {
-            *m.entry(c.0).or_default() += 1;
-            m
-        });
+    let values: HashMap<u32, usize> = world.query::<&Counted>().fold(HashMap::new(), |mut m, c| {
+        *m.entry(c.0).or_default() += 1;
+        m
+    });
     assert_eq!(values.len(), 50);
     drop(world);
     assert_eq!(LIVE.load(Relaxed), 0);

@@ -86,9 +86,8 @@ fn a_rollback_loop_allocates_nothing_after_warm_up() {
     world.register_snapshot_copy::<Stunned>();
     world.register_snapshot_resource::<Log>();
     world.insert_resource(Log(vec![0; 16]));
-    let es: Vec<_> = (0..500)
-        .map(|i| world.spawn((Pos(i as f32), Vel(1.0), Name(format!("{i:08}")))))
-        .collect();
+    let es: Vec<_> =
+        (0..500).map(|i| world.spawn((Pos(i as f32), Vel(1.0), Name(format!("{i:08}"))))).collect();
     let mut ring: Vec<Snapshot> = (0..8).map(|_| Snapshot::new()).collect();
 
     let mut counted = 0;

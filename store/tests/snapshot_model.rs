@@ -101,7 +101,9 @@ fn apply(world: &mut World, op: &Op, e: Option<Entity>) -> (bool, Option<Entity>
         }
         Op::Despawn(_) => (with(&mut |e| ok(world.despawn(e))), None),
         Op::InsertVel(_, v) => (with(&mut |e| ok(world.insert(e, (Vel(v),)))), None),
-        Op::InsertName(_, v) => (with(&mut |e| ok(world.insert(e, (Name(format!("n{v}")),)))), None),
+        Op::InsertName(_, v) => {
+            (with(&mut |e| ok(world.insert(e, (Name(format!("n{v}")),)))), None)
+        }
         Op::InsertStun(_, v) => (with(&mut |e| ok(world.insert(e, (Stun(v),)))), None),
         Op::RemoveVel(_) => (with(&mut |e| world.remove::<(Vel,)>(e).is_ok()), None),
         Op::RemoveName(_) => (with(&mut |e| world.remove::<(Name,)>(e).is_ok()), None),

@@ -154,7 +154,9 @@ fn saving_a_type_without_a_serializer_is_an_error_naming_it() {
     world.register_snapshot::<Unsaved>();
     world.spawn((Unsaved,));
     let err = world.save().unwrap_err();
-    assert!(matches!(&err, SnapshotError::Serialize { type_name, .. } if type_name.contains("Unsaved")));
+    assert!(
+        matches!(&err, SnapshotError::Serialize { type_name, .. } if type_name.contains("Unsaved"))
+    );
     assert_eq!(Snapshot::new().to_bytes(), Err(SnapshotError::Empty));
 }
 

@@ -26,7 +26,9 @@ fn main() -> ExitCode {
     );
     for (i, peer) in report.peers.iter().enumerate() {
         let takes = frames + peer.resimulated;
-        let extra = peer.snapshot_time + peer.restore_time + peer.step_time.saturating_sub(report.plain_frame * frames as u32);
+        let extra = peer.snapshot_time
+            + peer.restore_time
+            + peer.step_time.saturating_sub(report.plain_frame * frames as u32);
         println!(
             "  peer {i}: {} rollbacks, {} frames re-simulated ({:.2} a frame); snapshot {:.1} µs a take ({:.0} rows), restore {:.1} µs each ({:.0} rows); rollback cost {:.1} µs a frame",
             peer.rollbacks,
@@ -39,10 +41,18 @@ fn main() -> ExitCode {
             micros(extra, frames),
         );
     }
-    println!("  a plain frame (no snapshots, no rollback): {:.1} µs", micros(report.plain_frame, 1));
+    println!(
+        "  a plain frame (no snapshots, no rollback): {:.1} µs",
+        micros(report.plain_frame, 1)
+    );
     println!("  reference world hash: {:016x}", report.reference);
     println!("  peer world hashes:    {:016x} {:016x}", report.hashes[0], report.hashes[1]);
-    println!("  wrote {} and {}; {:.2} s in all", config.out.join("rollback.png").display(), config.out.join("rollback-timeline.png").display(), report.wall.as_secs_f64());
+    println!(
+        "  wrote {} and {}; {:.2} s in all",
+        config.out.join("rollback.png").display(),
+        config.out.join("rollback-timeline.png").display(),
+        report.wall.as_secs_f64()
+    );
     if report.converged() {
         println!("  converged: both peers end at the zero-latency world");
         ExitCode::SUCCESS

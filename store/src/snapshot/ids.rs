@@ -48,8 +48,7 @@ impl World {
     /// assert!(world.entity_from_bits(0).is_err(), "foreign");
     /// ```
     pub fn entity_from_bits(&self, bits: u64) -> Result<Entity, EntityError> {
-        let entity =
-            Entity { key: EntityKey::from(KeyData::from_ffi(bits)), world: self.id() };
+        let entity = Entity { key: EntityKey::from(KeyData::from_ffi(bits)), world: self.id() };
         // `from_ffi` makes an even generation odd: refuse bits that are not an entity's own.
         if entity.to_bits() == bits && self.contains(entity) {
             Ok(entity)
@@ -92,7 +91,9 @@ impl fmt::Display for SpawnAtError {
             SpawnAtError::Malformed(bits) => write!(f, "{bits:#x} is not an entity id"),
             SpawnAtError::Alive(e) => write!(f, "entity {e:?} is alive already"),
             SpawnAtError::Occupied(e) => write!(f, "entity {e:?} is alive in that slot"),
-            SpawnAtError::Stale(bits) => write!(f, "entity id {bits:#x} is stale: its slot has moved past it"),
+            SpawnAtError::Stale(bits) => {
+                write!(f, "entity id {bits:#x} is stale: its slot has moved past it")
+            }
             SpawnAtError::TooFarAhead(bits) => write!(
                 f,
                 "entity id {bits:#x} is more than {MAX_GENERATION_SKIP} generations ahead of its slot"

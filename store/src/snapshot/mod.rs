@@ -65,9 +65,9 @@ use std::any::TypeId;
 
 use slotmap::SlotMap;
 
-use crate::storage::Column;
 use crate::component::ComponentId;
 use crate::entity::{Entity, EntityKey, Location, WorldId};
+use crate::storage::Column;
 use registry::{AnyResource, ColumnOps};
 
 /// A copy of a world's whole state, taken with [`World::snapshot`](crate::World::snapshot) or

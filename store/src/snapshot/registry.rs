@@ -4,9 +4,9 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
-use crate::storage::Column;
 use crate::component::{Component, ComponentId};
 use crate::primitives::{Lazy, RwLock};
+use crate::storage::Column;
 use crate::storage::TokenId;
 use crate::world::World;
 

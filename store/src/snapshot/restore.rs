@@ -74,7 +74,16 @@ impl World {
         let mut copied = 0;
         for (i, table) in parts.tables.iter_mut().enumerate() {
             copied += match snapshot.tables.get(i) {
-                Some(copy) => restore_table(table, copy, parts.components, snapshot, since, tick, rewrite, &mut rows),
+                Some(copy) => restore_table(
+                    table,
+                    copy,
+                    parts.components,
+                    snapshot,
+                    since,
+                    tick,
+                    rewrite,
+                    &mut rows,
+                ),
                 None => {
                     clear_table(table, parts.components);
                     0
@@ -96,7 +105,16 @@ impl World {
                     let ops = ops_of(snapshot, id);
                     let since = since.filter(|_| same_rows);
                     let added_now = rewrite.is_some();
-                    copied += restore_column(&copy.column, column, ticks, ops, since, tick, added_now, &mut rows);
+                    copied += restore_column(
+                        &copy.column,
+                        column,
+                        ticks,
+                        ops,
+                        since,
+                        tick,
+                        added_now,
+                        &mut rows,
+                    );
                 }
                 None => {
                     index.clear();
@@ -112,7 +130,8 @@ impl World {
             let held = snapshot.resources.iter().find(|copy| copy.type_id == type_id);
             match held.and_then(|copy| copy.value.as_deref()) {
                 Some(value) => {
-                    let ops = registry::resource_ops(type_id).expect("a held resource is registered");
+                    let ops =
+                        registry::resource_ops(type_id).expect("a held resource is registered");
                     match slot.value_mut() {
                         Some(mine) => (ops.clone_into)(value, mine),
                         None => slot.insert((ops.clone)(value)),
@@ -152,7 +171,8 @@ fn check_restore(storage: &Storage, snapshot: &Snapshot) -> Result<(), SnapshotE
     if !snapshot.taken {
         return Err(SnapshotError::Empty);
     }
-    let missing = |c: ComponentId| SnapshotError::MissingType { type_name: c.info().name().to_owned() };
+    let missing =
+        |c: ComponentId| SnapshotError::MissingType { type_name: c.info().name().to_owned() };
     let has = |c: ComponentId, kind: StorageKind| {
         storage.component_store(c).is_some_and(|s| s.kind() == kind)
     };
@@ -168,7 +188,9 @@ fn check_restore(storage: &Storage, snapshot: &Snapshot) -> Result<(), SnapshotE
             return Err(SnapshotError::LayoutDiffers { table: i });
         }
     }
-    if let Some(copy) = snapshot.sparse.iter().find(|copy| !has(copy.component, StorageKind::SparseSet)) {
+    if let Some(copy) =
+        snapshot.sparse.iter().find(|copy| !has(copy.component, StorageKind::SparseSet))
+    {
         return Err(missing(copy.component));
     }
     for copy in &snapshot.resources {

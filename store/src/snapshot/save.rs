@@ -18,10 +18,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use slotmap::{Key, KeyData, SlotMap};
 
-use crate::storage::Column;
 use crate::component::{Component, ComponentId};
 use crate::entity::{Entity, EntityKey, Location};
 use crate::primitives::{Lazy, RwLock};
+use crate::storage::Column;
 use crate::storage::TokenId;
 use crate::world::World;
 
@@ -118,7 +118,9 @@ impl World {
     /// let e = loaded.entity_from_bits(e.to_bits()).unwrap();
     /// assert_eq!(loaded.get::<Hp>(e), Ok(&Hp(3)));
     /// ```
-    pub fn register_save<T: Component + Clone + Serialize + DeserializeOwned>(&mut self) -> ComponentId {
+    pub fn register_save<T: Component + Clone + Serialize + DeserializeOwned>(
+        &mut self,
+    ) -> ComponentId {
         let id = self.register_snapshot::<T>();
         let name = std::any::type_name::<T>();
         let mut saves = SAVES.write();
@@ -340,7 +342,8 @@ impl Snapshot {
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| malformed("not a cellar save"))?;
-        let (version, rest) = rest.split_first_chunk::<4>().ok_or_else(|| malformed("truncated"))?;
+        let (version, rest) =
+            rest.split_first_chunk::<4>().ok_or_else(|| malformed("truncated"))?;
         let version = u32::from_le_bytes(*version);
         if version != FORMAT_VERSION {
             return Err(SnapshotError::Version { found: version, expected: FORMAT_VERSION });
@@ -407,7 +410,10 @@ fn build(saved: SavedWorld) -> Result<Snapshot, SnapshotError> {
     // Entities: each live slot in exactly one row.
     let live = |bits: u64| -> Result<usize, SnapshotError> {
         let (slot, generation) = (bits as u32 as usize, (bits >> 32) as u32);
-        let ok = slot >= 1 && slot <= n && generation % 2 == 1 && saved.generations[slot - 1] == generation;
+        let ok = slot >= 1
+            && slot <= n
+            && generation % 2 == 1
+            && saved.generations[slot - 1] == generation;
         ok.then(|| slot - 1).ok_or_else(|| malformed(format!("entity {bits:#x} is not live")))
     };
     let mut locations: Vec<Option<Location>> = vec![None; n];
@@ -455,8 +461,12 @@ fn build(saved: SavedWorld) -> Result<Snapshot, SnapshotError> {
     if tables.is_empty() {
         return Err(malformed("no tables"));
     }
-    if let Some(slot) = (0..n).find(|&i| (saved.generations[i] % 2 == 1) != locations[i].is_some()) {
-        return Err(malformed(format!("slot {} is live but in no table, or free but in one", slot + 1)));
+    if let Some(slot) = (0..n).find(|&i| (saved.generations[i] % 2 == 1) != locations[i].is_some())
+    {
+        return Err(malformed(format!(
+            "slot {} is live but in no table, or free but in one",
+            slot + 1
+        )));
     }
 
     let mut sparse = Vec::with_capacity(saved.sparse.len());
