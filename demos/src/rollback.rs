@@ -62,7 +62,7 @@ pub const JITTER: u64 = 4;
 /// How many frames of snapshots each peer keeps (more than the longest delay).
 pub const RING: usize = 16;
 /// How long a player holds one input, in frames (then picks another at random).
-const HOLD: u64 = 10;
+pub const HOLD: u64 = 10;
 /// The arena's side.
 const ARENA: f32 = 512.0;
 /// How near a ship must come to push an orb.

@@ -1,9 +1,9 @@
 //! Snapshots: copy a world's whole state out and back, exactly and fast.
 //!
-//! A [`Snapshot`] holds a copy of everything a [`World`] keeps: the entity slots (with their
+//! A [`Snapshot`] holds a copy of everything a [`World`](crate::World) keeps: the entity slots (with their
 //! generations and the free list, so every `Entity` handle means after a restore what it
 //! meant when the snapshot was taken), every table's rows and their change ticks, the sparse
-//! sets, and the resources. [`World::restore`] puts it all back: the same entities, live and
+//! sets, and the resources. [`World::restore`](crate::World::restore) puts it all back: the same entities, live and
 //! dead, the same values, the same query results in the same order.
 //!
 //! ```
@@ -27,17 +27,17 @@
 //!
 //! # Which types
 //!
-//! A type is copied the way it was registered: [`World::register_snapshot_copy`] for `Copy`
-//! types (one `memcpy` per column), [`World::register_snapshot`] for `Clone` types (with
-//! `clone_from`, reusing what values own), [`World::register_snapshot_resource`] for
+//! A type is copied the way it was registered: [`World::register_snapshot_copy`](crate::World::register_snapshot_copy) for `Copy`
+//! types (one `memcpy` per column), [`World::register_snapshot`](crate::World::register_snapshot) for `Clone` types (with
+//! `clone_from`, reusing what values own), [`World::register_snapshot_resource`](crate::World::register_snapshot_resource) for
 //! resources. Taking a snapshot of a world that holds values of any other type is an `Err`
 //! naming it ([`SnapshotError::NotRegistered`]), never a partial snapshot.
 //!
 //! # Rollback without allocating
 //!
-//! [`World::snapshot_into`] reuses a snapshot's buffers; taken again into a snapshot of the
+//! [`World::snapshot_into`](crate::World::snapshot_into) reuses a snapshot's buffers; taken again into a snapshot of the
 //! same world, it copies only the rows whose change ticks say they changed since, and
-//! [`World::restore`] into the world a snapshot came from puts back only the rows changed
+//! [`World::restore`](crate::World::restore) into the world a snapshot came from puts back only the rows changed
 //! since it was taken. A ring of snapshots for rollback then costs what the frames changed.
 //!
 //! # Change ticks
