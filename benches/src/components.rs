@@ -31,6 +31,12 @@ pub struct Velocity(pub Vector3<f32>);
 #[derive(Debug, Clone, Copy, PartialEq, bevy_ecs::component::Component)]
 pub struct Data(pub f32);
 
+/// `B` of add_remove for bevy_ecs's sparse-set variant: bevy_ecs fixes a type's storage in
+/// its `Component` derive, so the sparse `B` is a type of its own.
+#[derive(Debug, Clone, Copy, PartialEq, bevy_ecs::component::Component)]
+#[component(storage = "SparseSet")]
+pub struct SparseB(pub f32);
+
 /// Declares the one-`f32` component types and implements the peers' traits for every type.
 macro_rules! components {
     (letters: $($letter:ident)*; all: $($ty:ident)*) => {

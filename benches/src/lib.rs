@@ -184,8 +184,11 @@ pub mod registry {
 
     /// fragmented_iter: 26 letters times `n` entities, double every `Data`.
     pub fn fragmented_iter() -> Vec<(&'static str, Factory)> {
-        factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
+        let mut versions = factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs,
+            "bevy_ecs" => bevy, "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        let sparse = |n| Box::new(cellar::FragmentedIterSparse::new(n)) as Box<dyn crate::Workload>;
+        versions.push(("cellar-sparse", sparse as Factory));
+        versions
     }
 
     /// heavy_compute: `n` entities, in parallel invert each matrix 100 times, transform.
@@ -207,7 +210,13 @@ pub mod registry {
                 vec![$(($id, (|n| Box::new($module::AddRemove::new(n))) as AddRemoveFactory)),*]
             };
         }
-        steps!("cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy, "legion" => legion,
-            "shipyard" => shipyard, "specs" => specs)
+        let mut versions = steps!("cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        let sparse =
+            |n| Box::new(cellar::AddRemoveSparse::new(n)) as Box<dyn crate::AddRemoveSteps>;
+        versions.push(("cellar-sparse", sparse as AddRemoveFactory));
+        let sparse = |n| Box::new(bevy::AddRemoveSparse::new(n)) as Box<dyn crate::AddRemoveSteps>;
+        versions.push(("bevy_ecs-sparse", sparse as AddRemoveFactory));
+        versions
     }
 }

@@ -84,7 +84,9 @@ pub use query::{
     TokenSource, With, Without,
 };
 pub use snapshot::{Snapshot, SnapshotError};
-pub use storage::{BundleReader, BundleWriter, Storage, Table, TokenId, Tokens};
+pub use storage::{
+    BundleReader, BundleWriter, ColumnBatch, ColumnBatchError, Storage, Table, TokenId, Tokens,
+};
 pub use world::World;
 
 pub use rayon;

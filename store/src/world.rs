@@ -8,7 +8,7 @@ use crate::bundle::{Bundle, BundleTypes};
 use crate::component::{Component, ComponentId, StorageKind};
 use crate::entity::{Entity, WorldId};
 use crate::error::{ComponentError, EntityError, ResourceError};
-use crate::storage::{Storage, TokenId, Tokens};
+use crate::storage::{ColumnBatch, ColumnBatchError, Storage, TokenId, Tokens};
 
 /// Entities, their components and the world's resources.
 ///
@@ -264,6 +264,34 @@ impl World {
         self.storage.spawn_batch(TypeId::of::<B>(), bundles, B::write)
     }
 
+    /// Spawns one entity per element of the batch's `Vec`s, moving each `Vec` into its
+    /// column in one copy; returns the new entities, as [`spawn_batch`](World::spawn_batch)
+    /// does.
+    ///
+    /// # Errors
+    ///
+    /// [`ColumnBatchError`] if the `Vec`s differ in length or two hold one type; nothing is
+    /// spawned then.
+    ///
+    /// ```
+    /// use cellar_store::{ColumnBatch, World};
+    ///
+    /// let mut world = World::new();
+    /// let positions: Vec<[f32; 2]> = (0..100).map(|i| [i as f32, 0.0]).collect();
+    /// let batch = ColumnBatch::new().with(positions).with(vec![1u8; 100]);
+    /// let es = world.spawn_column_batch(batch).unwrap().to_vec();
+    /// assert_eq!(world.get::<[f32; 2]>(es[42]), Ok(&[42.0, 0.0]));
+    /// ```
+    pub fn spawn_column_batch(
+        &mut self,
+        batch: ColumnBatch,
+    ) -> Result<&[Entity], ColumnBatchError> {
+        let (n, columns) = batch.into_columns()?;
+        let ids: SmallVec<[ComponentId; 8]> =
+            (columns.iter()).map(|c| (c.register)(&mut self.storage, &mut self.tokens)).collect();
+        Ok(self.storage.spawn_columns(n, &ids, columns))
+    }
+
     /// Despawns `entity`, dropping all its components.
     ///
     /// The entity is gone from every table and sparse set before the first component's
@@ -327,8 +355,18 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&3));
     /// ```
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
-        self.init_bundle::<B>();
-        self.storage.insert(entity, TypeId::of::<B>(), |w| bundle.write(w))
+        let key = TypeId::of::<B>();
+        let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
+        // One lookup on the hot path: the cached edge; the bundle is known if it exists.
+        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<B>();
+                self.storage.find_insert_edge(loc.table, key)
+            }
+        };
+        self.storage.insert_along(entity, loc, edge, |w| bundle.write(w));
+        Ok(())
     }
 
     /// Adds one bundle to each of many entities. Entities of one table that come one after
@@ -374,11 +412,16 @@ impl World {
     /// assert_eq!(world.get::<u16>(e), Ok(&2));
     /// ```
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
-        if !self.storage.contains(entity) {
-            return Err(ComponentError::NoSuchEntity(entity));
-        }
-        self.init_bundle::<B>();
-        self.storage.remove(entity, TypeId::of::<B>(), B::take)
+        let key = TypeId::of::<B>();
+        let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
+        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<B>();
+                self.storage.find_remove_edge(loc.table, key)
+            }
+        };
+        self.storage.remove_along(entity, loc, edge, B::take)
     }
 
     /// Removes bundle `B` from each of many entities, dropping the values; returns how many

@@ -240,3 +240,51 @@ impl Workload for AddRemove {
         o
     }
 }
+
+/// add_remove with a sparse-set `B` (`SparseB`: bevy_ecs fixes storage per type).
+pub struct AddRemoveSparse {
+    world: World,
+    entities: Vec<Entity>,
+}
+
+impl AddRemoveSparse {
+    /// `n` entities with A.
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        let entities = world.spawn_batch((0..n).map(|i| A(data(i).0))).collect();
+        Self { world, entities }
+    }
+}
+
+impl AddRemoveSteps for AddRemoveSparse {
+    fn add_b(&mut self) {
+        self.world.insert_batch(self.entities.iter().map(|&e| (e, SparseB(0.0))));
+    }
+
+    fn remove_b(&mut self) {
+        for &e in &self.entities {
+            self.world.entity_mut(e).remove::<SparseB>();
+        }
+    }
+}
+
+impl Workload for AddRemoveSparse {
+    fn run(&mut self) {
+        self.add_b();
+        self.remove_b();
+    }
+
+    fn observe(&mut self) -> Observation {
+        let mut o = Observation::default();
+        let mut q = self.world.query::<(&A, Option<&SparseB>)>();
+        q.iter(&self.world).for_each(|(a, b)| {
+            o.count += 1;
+            o.add(0, f64::from(a.0));
+            o.add(1, if b.is_some() { 1.0 } else { 0.0 });
+        });
+        for &e in &self.entities {
+            o.add(2, f64::from(self.world.get::<A>(e).expect("has A").0));
+        }
+        o
+    }
+}

@@ -233,3 +233,67 @@ impl Workload for AddRemove {
         o
     }
 }
+
+/// add_remove with `B` a sparse-set component (`register_sparse::<B>()`): adding and removing
+/// it moves no row.
+pub struct AddRemoveSparse(AddRemove);
+
+impl AddRemoveSparse {
+    /// `n` entities with A; `B` registered sparse.
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        world.register_sparse::<B>().expect("B is not used yet");
+        let entities = world.spawn_batch((0..n).map(|i| (A(data(i).0),))).to_vec();
+        Self(AddRemove { world, entities })
+    }
+}
+
+impl AddRemoveSteps for AddRemoveSparse {
+    fn add_b(&mut self) {
+        self.0.add_b();
+    }
+
+    fn remove_b(&mut self) {
+        self.0.remove_b();
+    }
+}
+
+impl Workload for AddRemoveSparse {
+    fn run(&mut self) {
+        self.0.run();
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
+    }
+}
+
+/// fragmented_iter with `Data` a sparse-set component: the query walks the sparse set's
+/// dense array.
+pub struct FragmentedIterSparse(FragmentedIter);
+
+impl FragmentedIterSparse {
+    /// `n` entities of (letter, Data) for each letter A..Z, `Data` registered sparse.
+    pub fn new(n: usize) -> Self {
+        let mut world = World::new();
+        world.register_sparse::<Data>().expect("Data is not used yet");
+        macro_rules! spawn {
+            ($($letter:ident)*) => {$(
+                world.spawn_batch((0..n).map(|i| ($letter(0.0), data(i))));
+            )*};
+        }
+        spawn!(A B C D E F G H I J K L M N O P Q R S T U V W X Y Z);
+        let query = QueryState::new(&mut world);
+        Self(FragmentedIter { world, query })
+    }
+}
+
+impl Workload for FragmentedIterSparse {
+    fn run(&mut self) {
+        self.0.run();
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
+    }
+}

@@ -125,6 +125,20 @@ impl Column {
     #[inline]
     pub(crate) fn push<T: 'static>(&mut self, value: T) {
         self.check::<T>();
+        // SAFETY:
+        // - `T` is the column's type: checked just above.
+        unsafe { self.push_unchecked(value) }
+    }
+
+    /// [`push`](Column::push) without the type check, for callers that checked the type of
+    /// the column's component already.
+    ///
+    /// # Safety
+    ///
+    /// - `T` is this column's type.
+    #[inline]
+    pub(crate) unsafe fn push_unchecked<T: 'static>(&mut self, value: T) {
+        debug_assert!(TypeId::of::<T>() == self.type_id, "push_unchecked of another type");
         self.reserve(1);
         OwningPtr::make(value, |ptr| {
             // SAFETY:
@@ -132,7 +146,8 @@ impl Column {
             let value = unsafe { ptr.read::<T>() };
             let slot = self.slot(self.len).cast::<T>();
             // SAFETY:
-            // - `T` is this column's type (checked above), so `slot` is aligned for `T`;
+            // - `T` is this column's type (the caller's guarantee), so `slot` is aligned
+            //   for `T`;
             // - slot `len` is inside the allocation (`reserve(1)` made `cap > len`) and
             //   uninitialized, so writing does not overwrite a value.
             unsafe { slot.write(value) };
@@ -215,17 +230,24 @@ impl Column {
     /// Moves the value at `row` to the end of `dst`, moving this column's last value into
     /// its place.
     ///
+    /// # Safety
+    ///
+    /// - `dst` holds the same type as this column (two columns of one component's arena
+    ///   always do: see `ComponentStore`'s invariants).
+    ///
     /// # Panics
     ///
-    /// If the two columns hold different types, or `row` is out of bounds.
-    pub(crate) fn swap_remove_move_to(&mut self, row: usize, dst: &mut Column) {
-        assert_eq!(self.type_id, dst.type_id, "moving {} into a column of {}", self.name, dst.name);
+    /// If `row` is out of bounds.
+    #[inline]
+    pub(crate) unsafe fn swap_remove_move_to(&mut self, row: usize, dst: &mut Column) {
+        debug_assert_eq!(self.type_id, dst.type_id, "moving {} into {}", self.name, dst.name);
         assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
         dst.reserve(1);
         // Two copies, not a swap and a copy: the value to `dst`, the last value into its slot.
         let (size, last) = (self.item.size(), self.len - 1);
         // SAFETY:
-        // - slot `row < len` holds an initialized value of the shared type; slot `dst.len`
+        // - slot `row < len` holds an initialized value of the shared type (the caller's
+        //   guarantee: one type, so one size and alignment); slot `dst.len`
         //   is inside `dst`'s allocation (reserved above) and uninitialized; the columns are
         //   distinct (`&mut` both), so nothing overlaps.
         unsafe { copy_bytes(self.slot(row), dst.slot(dst.len), size) };
@@ -392,7 +414,6 @@ impl Column {
     /// # Panics
     ///
     /// If `T` is not this column's type.
-    #[allow(dead_code)] // the column batches use it (next commit)
     pub(crate) fn extend_from_vec<T: 'static>(&mut self, mut values: Vec<T>) {
         self.check::<T>();
         let n = values.len();
@@ -424,7 +445,7 @@ type PendingDrop = (NonNull<u8>, unsafe fn(OwningPtr<'_>));
 /// left untouched) until the entry is dropped, and each entry is dropped once.
 #[derive(Default)]
 pub(crate) struct PendingDrops {
-    values: smallvec::SmallVec<[PendingDrop; 8]>,
+    values: smallvec::SmallVec<[PendingDrop; 4]>,
 }
 
 impl PendingDrops {
@@ -439,9 +460,17 @@ impl PendingDrops {
     }
 
     /// Drops every value, in order; one that panics does not stop the rest.
+    #[inline]
     pub(crate) fn run(mut self) {
-        let values = std::mem::take(&mut self.values);
-        run_all(values.into_iter(), |(value, drop)| {
+        self.run_in_place();
+    }
+
+    #[inline]
+    fn run_in_place(&mut self) {
+        if self.values.is_empty() {
+            return;
+        }
+        run_all(self.values.drain(..), |(value, drop)| {
             // SAFETY:
             // - `value` is an initialized value nobody counts, valid until now (Invariants);
             //   it was aligned for its type when its column held it.
@@ -456,9 +485,7 @@ impl PendingDrops {
 
 impl Drop for PendingDrops {
     fn drop(&mut self) {
-        if !self.values.is_empty() {
-            std::mem::take(self).run();
-        }
+        self.run_in_place();
     }
 }
 
@@ -567,7 +594,9 @@ mod tests {
         }
         assert_eq!(a.swap_remove_take::<String>(2), "2");
         assert_eq!(a.as_slice::<String>()[2], "9");
-        a.swap_remove_move_to(0, &mut b);
+        // SAFETY:
+        // - both columns hold `String`s.
+        unsafe { a.swap_remove_move_to(0, &mut b) };
         assert_eq!(b.as_slice::<String>(), ["0"]);
         a.swap_remove_drop(1);
         assert_eq!(a.len(), 7);

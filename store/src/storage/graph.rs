@@ -64,6 +64,8 @@ pub(super) struct InsertEdge {
     pub(super) ticks: Box<[Option<u32>]>,
     /// How the row moves (empty where the table stays).
     pub(super) moves: Box<[ColumnMove]>,
+    /// Whether every value goes to a sparse set: then no table is touched.
+    pub(super) sparse_only: bool,
 }
 
 /// A cached move from one table to another by removing a bundle.
@@ -80,6 +82,8 @@ pub(super) struct RemoveEdge {
     pub(super) all_present: bool,
     /// How the row moves (empty where the table stays).
     pub(super) moves: Box<[ColumnMove]>,
+    /// Whether every value comes from a sparse set: then no table is touched.
+    pub(super) sparse_only: bool,
 }
 
 /// The tables' index and the cached edges.
@@ -171,9 +175,21 @@ impl Storage {
         self.graph.bundles.contains_key(&key)
     }
 
+    /// The cached insert edge of bundle `key` out of table `from`, if there is one.
+    #[inline]
+    pub(crate) fn cached_insert_edge(&self, from: u32, key: TypeId) -> Option<u32> {
+        self.graph.insert_edge(from, key)
+    }
+
+    /// The cached remove edge of bundle `key` out of table `from`, if there is one.
+    #[inline]
+    pub(crate) fn cached_remove_edge(&self, from: u32, key: TypeId) -> Option<u32> {
+        self.graph.remove_edge(from, key)
+    }
+
     /// The insert edge of bundle `key` (known) out of table `from`, built if new.
     #[inline]
-    pub(super) fn find_insert_edge(&mut self, from: u32, key: TypeId) -> u32 {
+    pub(crate) fn find_insert_edge(&mut self, from: u32, key: TypeId) -> u32 {
         match self.graph.insert_edge(from, key) {
             Some(edge) => edge,
             None => self.build_insert_edge(from, key),
@@ -193,7 +209,7 @@ impl Storage {
         set.sort_unstable();
         let to = self.table_for(set);
         let (old, new) = (&self.tables[from as usize], &self.tables[to as usize]);
-        let targets = (ids.iter())
+        let targets: Box<[Target]> = (ids.iter())
             .map(|&id| match (self.store(id).kind(), old.index_of(id), new.index_of(id)) {
                 (StorageKind::SparseSet, ..) => Target::Sparse,
                 (_, Some(i), _) => Target::Replace(old.column_position(i) as u32),
@@ -203,15 +219,16 @@ impl Storage {
             .collect();
         let ticks = ids.iter().map(|&id| new.index_of(id).map(|i| i as u32)).collect();
         let moves = if to == from { Box::default() } else { plan(old, new) };
+        let sparse_only = to == from && targets.iter().all(|&t| t == Target::Sparse);
         let index = self.graph.inserts.len() as u32;
-        self.graph.inserts.push(InsertEdge { to, ids, targets, ticks, moves });
+        self.graph.inserts.push(InsertEdge { to, ids, targets, ticks, moves, sparse_only });
         self.graph.insert_index[from as usize].insert(key, index);
         index
     }
 
     /// The remove edge of bundle `key` (known) out of table `from`, built if new.
     #[inline]
-    pub(super) fn find_remove_edge(&mut self, from: u32, key: TypeId) -> u32 {
+    pub(crate) fn find_remove_edge(&mut self, from: u32, key: TypeId) -> u32 {
         match self.graph.remove_edge(from, key) {
             Some(edge) => edge,
             None => self.build_remove_edge(from, key),
@@ -234,8 +251,10 @@ impl Storage {
         let to = self.table_for(set.collect());
         let (old, new) = (&self.tables[from as usize], &self.tables[to as usize]);
         let moves = if to == from { Box::default() } else { plan(old, new) };
+        let sparse_only = to == from && (ids.iter()).all(|&id| self.store(id).sparse().is_some());
         let index = self.graph.removes.len() as u32;
-        self.graph.removes.push(RemoveEdge { to, ids, sources, all_present, moves });
+        let edge = RemoveEdge { to, ids, sources, all_present, moves, sparse_only };
+        self.graph.removes.push(edge);
         self.graph.remove_index[from as usize].insert(key, index);
         index
     }

@@ -16,6 +16,7 @@
 //! | `graph.rs` | the table for a component set, cached bundle infos and edges |
 //! | `write.rs` | `BundleWriter`, `BundleReader`: the only way values go in and out |
 //! | `rows.rs` | spawn, insert, remove, take, despawn, clear, batches |
+//! | `column_batch.rs` | `ColumnBatch`: spawning one `Vec` per component |
 //!
 //! `World` (in `world.rs`) is a facade over this module: it registers types (which needs the
 //! tokens) and calls the row operations; it never touches a row itself.
@@ -33,6 +34,7 @@ use crate::error::ComponentError;
 use crate::primitives::AtomicCell;
 
 mod column;
+mod column_batch;
 mod components;
 mod finish;
 mod graph;
@@ -46,6 +48,7 @@ mod write;
 
 pub(crate) use crate::ticks::{RowTicks, Ticks};
 pub(crate) use column::Column;
+pub use column_batch::{ColumnBatch, ColumnBatchError};
 pub(crate) use components::ComponentStore;
 pub(crate) use sparse::SparseSet;
 pub use table::Table;

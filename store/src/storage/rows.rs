@@ -105,19 +105,6 @@ impl Storage {
         &tables[t].entities()[start..]
     }
 
-    /// Inserts bundle `key`'s values (the bundle is known), put by `write`, into `entity`.
-    pub(crate) fn insert(
-        &mut self,
-        entity: Entity,
-        key: TypeId,
-        write: impl FnOnce(&mut BundleWriter<'_>),
-    ) -> Result<(), EntityError> {
-        let loc = self.entities.get(entity).ok_or(EntityError::NoSuchEntity(entity))?;
-        let edge = self.find_insert_edge(loc.table, key);
-        self.insert_along(entity, loc, edge, write);
-        Ok(())
-    }
-
     /// Inserts bundle `key` into many entities: consecutive entities of one table share one
     /// edge lookup. A dead entity is skipped (its bundle dropped); the first one is the error.
     pub(crate) fn insert_batch<B>(
@@ -146,9 +133,10 @@ impl Storage {
         dead.map_or(Ok(()), |e| Err(EntityError::NoSuchEntity(e)))
     }
 
-    /// Writes the values, then moves the row along insert edge `edge`.
+    /// Writes the values, then moves the row along insert edge `edge` (made for the table
+    /// at `loc`, which is `entity`'s location).
     #[inline]
-    fn insert_along(
+    pub(crate) fn insert_along(
         &mut self,
         entity: Entity,
         loc: Location,
@@ -160,6 +148,12 @@ impl Storage {
         let edge = &graph.inserts[edge as usize];
         let row = loc.row as usize;
         let mut writer = BundleWriter::new(components, &edge.ids, &edge.targets, entity, row, tick);
+        if edge.sparse_only {
+            // Sparse values of a live entity stay where a write stops: nothing to undo.
+            write(&mut writer);
+            assert!(writer.is_complete(), "{WROTE_TOO_FEW}");
+            return;
+        }
         write_guarded(&mut writer, None, write);
         let to = edge.to;
         let row = if to == loc.table {
@@ -178,19 +172,6 @@ impl Storage {
                 Target::Sparse => {}
             }
         }
-    }
-
-    /// Removes bundle `key`'s values (the bundle is known) from `entity`, handing them to
-    /// `take`.
-    pub(crate) fn remove<R>(
-        &mut self,
-        entity: Entity,
-        key: TypeId,
-        take: impl FnOnce(&mut BundleReader<'_>) -> R,
-    ) -> Result<R, ComponentError> {
-        let loc = self.entities.get(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let edge = self.find_remove_edge(loc.table, key);
-        self.remove_along(entity, loc, edge, take)
     }
 
     /// Removes bundle `key` from many entities, dropping the values; consecutive entities of
@@ -221,7 +202,10 @@ impl Storage {
         removed
     }
 
-    fn remove_along<R>(
+    /// Moves bundle values out to `take`, then the row along remove edge `edge` (made for
+    /// the table at `loc`, which is `entity`'s location).
+    #[inline]
+    pub(crate) fn remove_along<R>(
         &mut self,
         entity: Entity,
         loc: Location,
@@ -243,10 +227,18 @@ impl Storage {
         // - the edge was made for the entity's table, so each `Some(pos)` is a column of that
         //   table, holding row `loc.row`; each `None` is a sparse component the entity has
         //   (checked just above, or `all_present`);
-        // - `RemoveRow::finish` forgets every taken slot (it runs on every path out).
-        let reader = unsafe {
+        // - `RemoveRow::finish` forgets every taken slot (it runs on every path out); a
+        //   sparse-only edge has no slot to forget.
+        let mut reader = unsafe {
             BundleReader::new(components, &edge.ids, &edge.sources, entity, loc.row as usize)
         };
+        if edge.sparse_only {
+            // Each value leaves its set as it is taken: where a take stops, the values not
+            // taken stay, and the world is consistent either way.
+            let value = take(&mut reader);
+            assert!(reader.taken() == edge.ids.len(), "{TOOK_TOO_FEW}");
+            return Ok(value);
+        }
         let mut op = RemoveRow { reader, entities, tables, edge, entity, loc, finished: false };
         let value = take(&mut op.reader);
         let complete = op.reader.taken() == edge.ids.len();
@@ -425,7 +417,9 @@ fn move_row(
         match m.dst {
             Some(d) => {
                 let [from, into] = store.two_columns_mut(m.from, m.to);
-                from.swap_remove_move_to(row, into);
+                // SAFETY:
+                // - two columns of one component's arena hold its one type.
+                unsafe { from.swap_remove_move_to(row, into) };
                 dst.ticks_mut()[d as usize].push(added, changed);
             }
             None => leave(store.column_mut(m.from), m.component),

@@ -100,7 +100,10 @@ impl<'a> BundleWriter<'a> {
         // panics finds the value in place and counted.
         match target {
             Target::Push(pos) => {
-                store.column_mut(pos).push(value);
+                // SAFETY:
+                // - `T` is the component's type (asserted above), so the type of each of its
+                //   columns (`ComponentStore`'s invariants).
+                unsafe { store.column_mut(pos).push_unchecked(value) };
                 self.written += 1;
             }
             Target::Replace(pos) => {
