@@ -430,3 +430,14 @@ fn spawn_at_keeps_the_free_list_order() {
     sorted.sort_unstable();
     assert_eq!(sorted, [10, 11, 12, 13, 15]);
 }
+
+#[test]
+fn snapshots_can_move_between_threads_and_be_shared() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Snapshot>();
+    send_sync::<SnapshotError>();
+    let (world, _) = populated();
+    let snapshot = world.snapshot().unwrap();
+    let len = std::thread::spawn(move || snapshot.len()).join().unwrap();
+    assert_eq!(len, world.len());
+}
