@@ -7,10 +7,11 @@ pub use cellar_tokens::{arena, sync, unsync};
 pub use cellar_store::query;
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
-    Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, Component, ComponentError,
-    ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query, QueryAccess, QueryData,
-    QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, ResourceError, Snapshot,
-    SnapshotError, Storage, StorageKind, TokenId, Tokens, With, Without, World, WorldId,
+    Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, ColumnBatch, ColumnBatchError,
+    Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query,
+    QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery,
+    ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId, Tokens, With, Without,
+    World, WorldId,
 };
 pub use cellar_store::{commands, events, rayon, schedule, snapshot, system};
 

@@ -93,24 +93,56 @@ pub(super) struct Graph {
     table_ids: HashMap<SmallVec<[ComponentId; 8]>, u32>,
     pub(super) bundles: IdMap<TypeId, BundleInfo>,
     /// By table, then bundle type: the index in `inserts` of the move made by inserting it.
-    insert_index: Vec<IdMap<TypeId, u32>>,
+    insert_index: Vec<EdgeIndex>,
     /// By table, then bundle type: the index in `removes` of the move made by removing it.
-    remove_index: Vec<IdMap<TypeId, u32>>,
+    remove_index: Vec<EdgeIndex>,
     pub(super) inserts: Vec<InsertEdge>,
     pub(super) removes: Vec<RemoveEdge>,
+}
+
+/// One table's edges by bundle type: a short list scanned in order (a table rarely has more
+/// than a few bundle types inserted or removed), spilling into a hash map past
+/// `EdgeIndex::SCAN` entries.
+#[derive(Debug, Default)]
+struct EdgeIndex {
+    /// (A `Vec`, not a small vector: the scan then has no inline-or-heap branch.)
+    first: Vec<(TypeId, u32)>,
+    rest: IdMap<TypeId, u32>,
+}
+
+impl EdgeIndex {
+    /// How many edges are found by a scan before the hash map takes the others.
+    const SCAN: usize = 8;
+
+    #[inline]
+    fn get(&self, key: TypeId) -> Option<u32> {
+        match self.first.iter().find(|(k, _)| *k == key) {
+            Some(&(_, edge)) => Some(edge),
+            None if self.first.len() == Self::SCAN => self.rest.get(&key).copied(),
+            None => None,
+        }
+    }
+
+    fn insert(&mut self, key: TypeId, edge: u32) {
+        if self.first.len() < Self::SCAN {
+            self.first.push((key, edge));
+        } else {
+            self.rest.insert(key, edge);
+        }
+    }
 }
 
 impl Graph {
     /// The cached insert edge of bundle type `key` out of table `from`.
     #[inline]
     pub(super) fn insert_edge(&self, from: u32, key: TypeId) -> Option<u32> {
-        self.insert_index[from as usize].get(&key).copied()
+        self.insert_index[from as usize].get(key)
     }
 
     /// The cached remove edge of bundle type `key` out of table `from`.
     #[inline]
     pub(super) fn remove_edge(&self, from: u32, key: TypeId) -> Option<u32> {
-        self.remove_index[from as usize].get(&key).copied()
+        self.remove_index[from as usize].get(key)
     }
 }
 
@@ -139,8 +171,8 @@ impl Storage {
         let t = self.tables.len() as u32;
         let positions = components.iter().map(|&c| self.store_mut(c).add_table_column()).collect();
         self.tables.push(Table::new(&components, positions));
-        self.graph.insert_index.push(IdMap::default());
-        self.graph.remove_index.push(IdMap::default());
+        self.graph.insert_index.push(EdgeIndex::default());
+        self.graph.remove_index.push(EdgeIndex::default());
         self.graph.table_ids.insert(components, t);
         t
     }

@@ -81,6 +81,7 @@ impl SparseSet {
         }
         // The value first: `push` checks the type before anything changes.
         column.push(value);
+        // (`BundleWriter::put` checked it too; the second check is a compare of two words.)
         self.push_entity(e);
         self.ticks.push(tick, tick);
         None
