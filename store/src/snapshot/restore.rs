@@ -2,8 +2,9 @@
 //! the rows changed since when the snapshot came from the same world.
 
 use crate::entity::{Entity, WorldId};
+use crate::primitives::AtomicCell;
 use crate::storage::{Column, ComponentStore, Storage, Table};
-use crate::ticks::Ticks;
+use crate::ticks::{RowTicks, Ticks};
 use crate::world::World;
 use crate::{ComponentId, StorageKind};
 
@@ -273,22 +274,26 @@ fn restore_column(
     match since {
         Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
             rows.clear();
-            for (row, (t, &added)) in ticks.rows.iter().zip(&src.added).enumerate() {
-                if later(t.changed.load(), since) {
+            // The world is borrowed exclusively: plain reads and writes of the ticks.
+            for (row, (t, &added)) in ticks.rows.iter_mut().zip(&src.added).enumerate() {
+                let changed = t.changed.get_mut();
+                if later(*changed, since) {
                     rows.push(row as u32);
-                    t.added.store(added);
-                    t.changed.store(tick);
+                    *changed = tick;
+                    *t.added.get_mut() = added;
                 }
             }
             (ops.copy_rows)(&src.values, dst, rows);
             rows.len()
         }
         _ => {
+            // No mark is pending after `clear`, so rows can be appended directly.
             ticks.clear();
-            ticks.reserve(src.added.len());
-            for &added in &src.added {
-                ticks.push(if added_now { tick } else { added }, tick);
-            }
+            let row = |added| RowTicks {
+                added: AtomicCell::new(if added_now { tick } else { added }),
+                changed: AtomicCell::new(tick),
+            };
+            ticks.rows.extend(src.added.iter().map(|&added| row(added)));
             (ops.copy_all)(&src.values, dst);
             src.added.len()
         }
