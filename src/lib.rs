@@ -7,11 +7,14 @@ pub use cellar_tokens::{arena, sync, unsync};
 pub use cellar_store::query;
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
+    AccessKind, ComponentAccess, ExclusiveTokens, SharedTokens, TokenRequest, TokenSource,
+};
+pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, ColumnBatch, ColumnBatchError,
-    Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, ParIter, Query,
-    QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery,
-    ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId, Tokens, With, Without,
-    World, WorldId,
+    Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, Has, Mut, Or,
+    ParIter, Query, QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState,
+    ReadOnlyQuery, Ref, ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId,
+    Tokens, With, Without, World, WorldId,
 };
 pub use cellar_store::{commands, events, rayon, schedule, snapshot, system};
 
@@ -28,6 +31,8 @@ mod book {
     mod introduction {}
     #[doc = include_str!("../book/src/quick-start.md")]
     mod quick_start {}
+    #[doc = include_str!("../book/src/embedding.md")]
+    mod embedding {}
     #[doc = include_str!("../book/src/patterns/overview.md")]
     mod patterns_overview {}
     #[doc = include_str!("../book/src/patterns/never-handing-out-references.md")]
@@ -66,6 +71,8 @@ mod book {
     mod performance_arenas {}
     #[doc = include_str!("../book/src/performance/ecs.md")]
     mod performance_ecs {}
+    #[doc = include_str!("../book/src/performance/boids.md")]
+    mod performance_boids {}
     #[doc = include_str!("../book/src/internals-and-safety.md")]
     mod internals_and_safety {}
 }

@@ -89,6 +89,24 @@ fn atomic_cell_u64(c: &mut Criterion, contended: bool) {
     );
     g.finish();
 
+    let mut g = c.benchmark_group(group_name("atomic_cell_u64_swap", contended));
+    run(&mut g, "cellar", contended, |i| cellar.store(i), || black_box(&cellar).swap(black_box(1)));
+    run(
+        &mut g,
+        "crossbeam",
+        contended,
+        |i| crossbeam.store(i),
+        || black_box(&crossbeam).swap(black_box(1)),
+    );
+    run(
+        &mut g,
+        "floor-AtomicU64",
+        contended,
+        |i| floor.store(i, Release),
+        || black_box(&floor).swap(black_box(1), AcqRel),
+    );
+    g.finish();
+
     let mut g = c.benchmark_group(group_name("atomic_cell_u64_fetch_add", contended));
     run(
         &mut g,

@@ -23,6 +23,7 @@
 // The peers' worlds do not implement `Debug`, so neither can the workloads that hold them.
 #![allow(missing_debug_implementations)]
 
+pub mod boids;
 pub mod components;
 pub mod workloads;
 
@@ -178,14 +179,19 @@ pub mod registry {
 
     /// simple_iter: `position += velocity` over `n` entities.
     pub fn simple_iter() -> Vec<(&'static str, Factory)> {
-        factories!(SimpleIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor)
+        let mut v = factories!(SimpleIter: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs, "floor-vec" => floor);
+        v.extend(factories!(SimpleIterLoop: "cellar-iter" => cellar, "bevy_ecs-iter" => bevy));
+        v
     }
 
     /// fragmented_iter: 26 letters times `n` entities, double every `Data`.
     pub fn fragmented_iter() -> Vec<(&'static str, Factory)> {
         let mut versions = factories!(FragmentedIter: "cellar" => cellar, "hecs" => hecs,
             "bevy_ecs" => bevy, "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        versions.extend(
+            factories!(FragmentedIterLoop: "cellar-iter" => cellar, "bevy_ecs-iter" => bevy),
+        );
         let sparse = |n| Box::new(cellar::FragmentedIterSparse::new(n)) as Box<dyn crate::Workload>;
         versions.push(("cellar-sparse", sparse as Factory));
         versions
@@ -199,8 +205,10 @@ pub mod registry {
 
     /// schedule: `n` entities per archetype, three swapping systems on the crate's scheduler.
     pub fn schedule() -> Vec<(&'static str, Factory)> {
-        factories!(Schedule: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
-            "legion" => legion, "shipyard" => shipyard, "specs" => specs)
+        let mut v = factories!(Schedule: "cellar" => cellar, "hecs" => hecs, "bevy_ecs" => bevy,
+            "legion" => legion, "shipyard" => shipyard, "specs" => specs);
+        v.extend(factories!(ScheduleSingle: "cellar-single" => cellar));
+        v
     }
 
     /// add_remove: `n` entities with A; add B to all, remove B from all.

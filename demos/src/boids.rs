@@ -26,22 +26,27 @@
 //! assert_eq!(report.summary.entities_end, 300);
 //! ```
 
+use std::f32::consts::TAU;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io;
 use std::time::Instant;
 
 use cellar::prelude::*;
+use glam::Vec2;
+use rand::RngExt;
+use tiny_skia::PathBuilder;
 
 use crate::canvas::Canvas;
-use crate::cli::{Config, Demo};
+use crate::cli::{Config, Cost, Demo, group};
 use crate::color::Rgba;
 use crate::gif_writer::GifWriter;
+use crate::output::FileError;
 use crate::png_writer::write_png;
 use crate::progress::Progress;
-use crate::rng::Rng;
+use crate::rng;
 use crate::summary::Summary;
+use crate::text::{Anchor, TextStyle};
 use crate::timing::FrameTimer;
-use crate::vec2::Vec2;
+use crate::torus::Torus;
 use crate::world_hash::{HashBits, StableHasher, hash_world};
 
 /// The demo's name and defaults.
@@ -50,7 +55,12 @@ pub const DEMO: Demo = Demo {
     about: "A flock of boids: separation, alignment and cohesion as parallel systems over a \
             spatial grid in a ShardedMap. Writes boids.gif and boids.png.",
     entities: 10_000,
+    max_entities: 100_000,
     frames: 300,
+    // 3.1 µs a boid at 10,000 on one thread, 6.2 µs at 50,000 (one frame: 31 ms, 308 ms);
+    // drawing the animation adds about a second per 10,000 boids, whatever the frames.
+    cost: Cost { ns_per_entity: 3_100.0, growth: 0.43, ns_per_frame: 0.0, one_thread_pass: false },
+    outputs: &["boids.gif", "boids.png"],
 };
 
 // ANCHOR: components
@@ -177,7 +187,7 @@ impl Hasher for CellHasher {
 ///
 /// ```
 /// use cellar_demos::boids::{Grid, Neighbour, Rules};
-/// use cellar_demos::vec2::Vec2;
+/// use glam::Vec2;
 ///
 /// let grid = Grid::new(&Rules::for_flock(1_000));
 /// let at = |x, y| Neighbour { id: 0, position: Vec2::new(x, y), velocity: Vec2::ZERO };
@@ -275,7 +285,7 @@ impl Grid {
     ///
     /// ```
     /// use cellar_demos::boids::{Grid, Neighbour, Rules};
-    /// use cellar_demos::vec2::Vec2;
+    /// use glam::Vec2;
     /// let rules = Rules::for_flock(1_000);
     /// let grid = Grid::new(&rules);
     /// // A boid at the far right edge is a neighbour of one at the left edge.
@@ -304,6 +314,101 @@ impl Grid {
     }
 }
 
+// ANCHOR: steering
+/// The three rules and the move, for one boid: what every ECS runs per entity (the
+/// application benchmark runs these very functions under bevy_ecs and hecs too).
+impl Rules {
+    /// The push away from the boids closer than the personal space, stronger the closer
+    /// they are. `me` is the boid's own id, which the grid holds too.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(12.0, 10.0), velocity: Vec2::ZERO });
+    /// assert!(rules.separation(&grid, 0, Vec2::new(10.0, 10.0)).x < 0.0);
+    /// ```
+    pub fn separation(&self, grid: &Grid, me: u32, position: Vec2) -> Vec2 {
+        let mut push = Vec2::ZERO;
+        grid.for_each_near(position, |other| {
+            let away = position.wrapped_sub(other.position, self.world);
+            let d2 = away.length_squared();
+            if other.id != me && d2 < self.personal_space.powi(2) && d2 > 0.0 {
+                push += away / d2;
+            }
+        });
+        push
+    }
+
+    /// The turn toward the mean velocity of the boids in view.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(12.0, 10.0), velocity: Vec2::X });
+    /// assert_eq!(rules.alignment(&grid, 0, Vec2::new(10.0, 10.0), Vec2::Y), Vec2::X - Vec2::Y);
+    /// ```
+    pub fn alignment(&self, grid: &Grid, me: u32, position: Vec2, velocity: Vec2) -> Vec2 {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position, |other| {
+            let d2 = position.wrapped_sub(other.position, self.world).length_squared();
+            if other.id != me && d2 < self.view.powi(2) {
+                sum += other.velocity;
+                count += 1.0;
+            }
+        });
+        if count > 0.0 { sum / count - velocity } else { Vec2::ZERO }
+    }
+
+    /// The pull toward the centre of the boids in view.
+    ///
+    /// ```
+    /// use cellar_demos::boids::{Grid, Neighbour, Rules};
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let grid = Grid::new(&rules);
+    /// grid.insert(Neighbour { id: 1, position: Vec2::new(14.0, 10.0), velocity: Vec2::ZERO });
+    /// assert_eq!(rules.cohesion(&grid, 0, Vec2::new(10.0, 10.0)), Vec2::new(4.0, 0.0));
+    /// ```
+    pub fn cohesion(&self, grid: &Grid, me: u32, position: Vec2) -> Vec2 {
+        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
+        grid.for_each_near(position, |other| {
+            let offset = other.position.wrapped_sub(position, self.world);
+            if other.id != me && offset.length_squared() < self.view.powi(2) {
+                sum += offset;
+                count += 1.0;
+            }
+        });
+        if count > 0.0 { sum / count } else { Vec2::ZERO }
+    }
+
+    /// Adds the weighted `[separation, alignment, cohesion]` to the velocity (at most
+    /// `max_steer` of it), keeps the speed in bounds, and moves, wrapping at the edges.
+    ///
+    /// ```
+    /// use cellar_demos::boids::Rules;
+    /// use glam::Vec2;
+    /// let rules = Rules::for_flock(1_000);
+    /// let (mut p, mut v) = (Vec2::new(1.0, 1.0), Vec2::new(-2.0, 0.0));
+    /// rules.integrate(&mut p, &mut v, [Vec2::ZERO; 3]);
+    /// assert_eq!(v, Vec2::new(-2.0, 0.0));
+    /// assert_eq!(p, Vec2::new(rules.world.x - 1.0, 1.0));
+    /// ```
+    pub fn integrate(&self, position: &mut Vec2, velocity: &mut Vec2, steering: [Vec2; 3]) {
+        let [ws, wa, wc] = self.weights;
+        let steer = steering[0] * ws + steering[1] * wa + steering[2] * wc;
+        let v = *velocity + steer.clamp_length_max(self.max_steer);
+        if v.length_squared() > 0.0 {
+            *velocity = v.clamp_length(self.speed.0, self.speed.1);
+        }
+        *position = (*position + *velocity).wrapped(self.world);
+    }
+}
+// ANCHOR_END: steering
+
 // ANCHOR: systems
 /// Puts every boid into its grid cell, from a parallel loop over the boids.
 pub fn fill_grid(grid: Res<Grid>, boids: Query<(Entity, &Position, &Velocity)>) {
@@ -314,22 +419,14 @@ pub fn fill_grid(grid: Res<Grid>, boids: Query<(Entity, &Position, &Velocity)>) 
     grid.sort();
 }
 
-/// Steers away from boids closer than the personal space, more strongly the closer they are.
+/// Steers away from boids closer than the personal space.
 pub fn separation(
     rules: Res<Rules>,
     grid: Res<Grid>,
     mut boids: Query<(Entity, &Position, &mut Separation)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, separation)| {
-        let mut push = Vec2::ZERO;
-        grid.for_each_near(position.0, |other| {
-            let away = position.0.wrapped_sub(other.position, rules.world);
-            let d2 = away.length_squared();
-            if other.id != me.index() && d2 < rules.personal_space.powi(2) && d2 > 0.0 {
-                push += away / d2;
-            }
-        });
-        separation.0 = push;
+        separation.0 = rules.separation(&grid, me.index(), position.0);
     });
 }
 
@@ -340,15 +437,7 @@ pub fn alignment(
     mut boids: Query<(Entity, &Position, &Velocity, &mut Alignment)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, velocity, alignment)| {
-        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
-        grid.for_each_near(position.0, |other| {
-            let d2 = position.0.wrapped_sub(other.position, rules.world).length_squared();
-            if other.id != me.index() && d2 < rules.view.powi(2) {
-                sum += other.velocity;
-                count += 1.0;
-            }
-        });
-        alignment.0 = if count > 0.0 { sum / count - velocity.0 } else { Vec2::ZERO };
+        alignment.0 = rules.alignment(&grid, me.index(), position.0, velocity.0);
     });
 }
 
@@ -359,15 +448,7 @@ pub fn cohesion(
     mut boids: Query<(Entity, &Position, &mut Cohesion)>,
 ) {
     boids.par_iter_mut().for_each(|(me, position, cohesion)| {
-        let (mut sum, mut count) = (Vec2::ZERO, 0.0);
-        grid.for_each_near(position.0, |other| {
-            let offset = other.position.wrapped_sub(position.0, rules.world);
-            if other.id != me.index() && offset.length_squared() < rules.view.powi(2) {
-                sum += offset;
-                count += 1.0;
-            }
-        });
-        cohesion.0 = if count > 0.0 { sum / count } else { Vec2::ZERO };
+        cohesion.0 = rules.cohesion(&grid, me.index(), position.0);
     });
 }
 
@@ -377,12 +458,8 @@ pub fn integrate(
     mut boids: Query<(&mut Position, &mut Velocity, &Separation, &Alignment, &Cohesion)>,
 ) {
     boids.par_iter_mut().for_each(|(position, velocity, separation, alignment, cohesion)| {
-        let [ws, wa, wc] = rules.weights;
-        let steer = separation.0 * ws + alignment.0 * wa + cohesion.0 * wc;
-        let v = velocity.0 + steer.clamp_length(rules.max_steer);
-        let speed = v.length().clamp(rules.speed.0, rules.speed.1);
-        velocity.0 = if v.length_squared() > 0.0 { v.with_length(speed) } else { velocity.0 };
-        position.0 = (position.0 + velocity.0).wrapped(rules.world);
+        let steering = [separation.0, alignment.0, cohesion.0];
+        rules.integrate(&mut position.0, &mut velocity.0, steering);
     });
 }
 
@@ -410,35 +487,96 @@ pub fn schedule() -> Schedule {
 /// ```
 pub fn setup(config: &Config) -> World {
     let rules = Rules::for_flock(config.entities);
-    let mut rng = Rng::new(config.seed);
     let mut world = World::new();
-    world.spawn_batch((0..config.entities).map(|_| {
-        let position = Vec2::new(rng.range(0.0, rules.world.x), rng.range(0.0, rules.world.y));
-        let velocity = Vec2::from_angle(rng.angle()) * rng.range(rules.speed.0, rules.speed.1);
-        (
-            Position(position),
-            Velocity(velocity),
-            Separation::default(),
-            Alignment::default(),
-            Cohesion::default(),
-        )
+    world.spawn_batch(flock(config.entities, config.seed).into_iter().map(|(p, v)| {
+        (Position(p), Velocity(v), Separation::default(), Alignment::default(), Cohesion::default())
     }));
     world.insert_resource(Grid::new(&rules));
     world.insert_resource(rules);
     world
 }
 
+/// The starting flock of `n` boids for `seed`: `(position, velocity)` pairs at random places,
+/// heading in random directions (what [`setup`] spawns, and the benchmark's peers too).
+///
+/// ```
+/// let flock = cellar_demos::boids::flock(10, 1);
+/// assert_eq!(flock.len(), 10);
+/// assert_eq!(flock, cellar_demos::boids::flock(10, 1));
+/// ```
+pub fn flock(n: usize, seed: u64) -> Vec<(Vec2, Vec2)> {
+    let rules = Rules::for_flock(n);
+    let mut rng = rng::seeded(seed);
+    (0..n)
+        .map(|_| {
+            let x = rng.random_range(0.0..rules.world.x);
+            let y = rng.random_range(0.0..rules.world.y);
+            let heading = Vec2::from_angle(rng.random_range(0.0..TAU));
+            (Vec2::new(x, y), heading * rng.random_range(rules.speed.0..rules.speed.1))
+        })
+        .collect()
+}
+
 /// How many hues the boids are coloured with (by heading).
 const HUES: usize = 24;
 const SKY: Rgba = Rgba::rgb(12, 16, 32);
+const CAPTION: Rgba = Rgba::rgb(235, 238, 245);
+/// How many shades between the sky and each colour the animation's palette holds, for the
+/// anti-aliased edges.
+const SHADES: usize = 8;
 
 fn hue_color(k: usize) -> Rgba {
     Rgba::hsv(k as f32 / HUES as f32, 0.65, 1.0)
 }
 
-/// The animation's palette: the sky and one colour per heading.
+/// The hue of a boid heading along `direction` (screen axes: `y` points down).
+fn heading_hue(direction: Vec2) -> usize {
+    let turn = direction.to_angle() / TAU + 0.5;
+    (turn * HUES as f32) as usize % HUES
+}
+
+/// The animation's palette: the sky, then shades from the sky to each heading's colour and
+/// to the caption's, so anti-aliased edges keep their softness in the GIF.
 fn palette() -> Vec<Rgba> {
-    std::iter::once(SKY).chain((0..HUES).map(hue_color)).collect()
+    let targets = (0..HUES).map(hue_color).chain([CAPTION]);
+    let shades =
+        targets.flat_map(|c| (1..=SHADES).map(move |k| SKY.lerp(c, k as f32 / SHADES as f32)));
+    std::iter::once(SKY).chain(shades).collect()
+}
+
+/// Adds an arrow for a boid at `p` (pixels) heading along the unit vector `d`, `size` long,
+/// to `path`.
+fn arrow(path: &mut PathBuilder, p: Vec2, d: Vec2, size: f32) {
+    let side = d.perp() * (size * 0.42);
+    let tip = p + d * size;
+    let tail = p - d * (size * 0.55);
+    let notch = p - d * (size * 0.2);
+    path.move_to(tip.x, tip.y);
+    for corner in [tail + side, notch, tail - side] {
+        path.line_to(corner.x, corner.y);
+    }
+    path.close();
+}
+
+/// Arrows grouped by colour: one path per heading, so a flock of thousands is `HUES` fills.
+struct Arrows(Vec<PathBuilder>);
+
+impl Arrows {
+    fn new() -> Self {
+        Arrows((0..HUES).map(|_| PathBuilder::new()).collect())
+    }
+
+    fn add(&mut self, p: Vec2, d: Vec2, size: f32) {
+        arrow(&mut self.0[heading_hue(d)], p, d, size);
+    }
+
+    fn fill(self, canvas: &mut Canvas) {
+        for (k, path) in self.0.into_iter().enumerate() {
+            if let Some(path) = path.finish() {
+                canvas.fill_path(&path, hue_color(k));
+            }
+        }
+    }
 }
 
 /// Draws the flock on a canvas `width` pixels wide: one arrow per boid, coloured by heading.
@@ -454,18 +592,63 @@ pub fn draw(world: &World, width: u32) -> Canvas {
     let scale = width as f32 / rules.world.x;
     let height = ((rules.world.y * scale).round() as u32).max(1);
     let mut canvas = Canvas::new(width, height, SKY);
-    let size = (scale * 5.0).clamp(2.0, 6.0);
+    let size = (scale * 5.0).clamp(2.5, 8.0);
+    let mut arrows = Arrows::new();
     for (position, velocity) in world.query::<(&Position, &Velocity)>() {
-        let heading = velocity.0.angle() / std::f32::consts::TAU + 0.5;
-        let color = hue_color((heading * HUES as f32) as usize % HUES);
-        let (p, d) = (position.0 * scale, velocity.0.with_length(1.0));
-        let side = Vec2::new(-d.y, d.x) * (size * 0.45);
-        let tip = p + d * size;
-        let tail = p - d * (size * 0.6);
-        let (l, r) = (tail + side, tail - side);
-        canvas.triangle((tip.x, tip.y), (l.x, l.y), (r.x, r.y), color);
-        canvas.plot(p.x as i32, p.y as i32, color);
+        arrows.add(position.0 * scale, velocity.0.normalize_or_zero(), size);
     }
+    arrows.fill(&mut canvas);
+    canvas
+}
+
+/// One frame of the animation: the flock and a caption with the frame number.
+///
+/// ```
+/// use cellar_demos::{boids, cli::Config};
+/// let world = boids::setup(&Config::new(50, 1));
+/// assert_eq!(boids::animation_frame(&world, 0, 10).width(), boids::GIF_WIDTH);
+/// ```
+pub fn animation_frame(world: &World, frame: usize, frames: usize) -> Canvas {
+    let mut canvas = draw(world, GIF_WIDTH);
+    let caption = format!("{} boids, frame {frame} of {frames}", group(world.len()));
+    let style = TextStyle::new(12.0, CAPTION);
+    let h = canvas.height() as f32;
+    canvas.rect(0.0, h - 18.0, canvas.width() as f32, 18.0, SKY);
+    canvas.text(&caption, (6.0, h - 3.0), Anchor::BottomLeft, style);
+    canvas
+}
+
+/// The final picture: the flock, a title that says what it is, and a compass that says what
+/// the colours mean.
+///
+/// ```
+/// use cellar_demos::{boids, cli::Config};
+/// let world = boids::setup(&Config::new(50, 1));
+/// assert_eq!(boids::picture(&world, 0).width(), boids::PNG_WIDTH);
+/// ```
+pub fn picture(world: &World, frames: usize) -> Canvas {
+    let mut canvas = draw(world, PNG_WIDTH);
+    let (w, h) = (canvas.width() as f32, canvas.height() as f32);
+    let shade = Rgba { a: 190, ..SKY };
+    canvas.rect(0.0, 0.0, w, 58.0, shade);
+    let title = format!("Boids: {} boids after {} frames", group(world.len()), group(frames));
+    canvas.text(&title, (14.0, 10.0), Anchor::TopLeft, TextStyle::new(22.0, CAPTION));
+    let about = "separation, alignment and cohesion as parallel systems over a spatial grid; \
+                 the world wraps at its edges";
+    canvas.text(about, (14.0, 38.0), Anchor::TopLeft, TextStyle::new(14.0, CAPTION));
+
+    // The compass: an arrow for each heading, pointing that way, in that heading's colour.
+    let (r, centre) = (34.0, Vec2::new(w - 66.0, h - 74.0));
+    canvas.disc((centre.x, centre.y), r + 30.0, shade);
+    let mut arrows = Arrows::new();
+    for k in 0..HUES {
+        let d = Vec2::from_angle((k as f32 + 0.5) / HUES as f32 * TAU);
+        arrows.add(centre + d * r, d, 9.0);
+    }
+    arrows.fill(&mut canvas);
+    let label = TextStyle::new(14.0, CAPTION);
+    canvas.text("colour =", (centre.x, centre.y - 2.0), Anchor::BottomCenter, label);
+    canvas.text("heading", (centre.x, centre.y + 2.0), Anchor::TopCenter, label);
     canvas
 }
 
@@ -495,11 +678,11 @@ pub struct Report {
 }
 
 /// The width of the animation, in pixels.
-pub const GIF_WIDTH: u32 = 320;
+pub const GIF_WIDTH: u32 = 400;
 /// The width of the final picture, in pixels.
 pub const PNG_WIDTH: u32 = 960;
 /// The animation holds at most this many frames (every k-th frame of the run).
-pub const GIF_FRAMES: usize = 75;
+pub const GIF_FRAMES: usize = 60;
 
 /// Runs the demo: `config.frames` frames of `config.entities` boids on `config.threads`
 /// threads; writes `boids.gif` (every k-th frame) and `boids.png` (the last frame) into
@@ -507,7 +690,8 @@ pub const GIF_FRAMES: usize = 75;
 ///
 /// # Errors
 ///
-/// Where the pictures cannot be written.
+/// Where the output directory or a picture cannot be used, checked before the first frame
+/// (see [`Config::check`]), or a picture cannot be written at the end.
 ///
 /// ```
 /// use cellar_demos::{boids, cli::Config};
@@ -516,16 +700,19 @@ pub const GIF_FRAMES: usize = 75;
 /// let report = boids::run(&config).unwrap();
 /// assert_eq!(report.summary.frames.frames, 2);
 /// ```
-pub fn run(config: &Config) -> io::Result<Report> {
+pub fn run(config: &Config) -> Result<Report, FileError> {
     let started = Instant::now();
+    let outputs = config.check(&DEMO)?;
+    let (gif_path, png_path) = (outputs.path("boids.gif"), outputs.path("boids.png"));
+    let gif_error = |err| FileError::write(&gif_path, err);
     let pool = config.thread_pool();
     let mut world = setup(config);
     let mut schedule = schedule();
 
-    let first = draw(&world, GIF_WIDTH);
-    let gif_path = config.output("boids.gif")?;
-    let mut gif = GifWriter::create(&gif_path, first.width(), first.height(), &palette(), 4)?;
-    gif.add_frame(&first)?;
+    let first = animation_frame(&world, 0, config.frames);
+    let mut gif = GifWriter::create(&gif_path, first.width(), first.height(), &palette(), 4)
+        .map_err(gif_error)?;
+    gif.add_frame(&first).map_err(gif_error)?;
     let every = config.frames.div_ceil(GIF_FRAMES).max(1);
 
     let progress = Progress::new(DEMO.name, config.frames, config.progress);
@@ -533,15 +720,15 @@ pub fn run(config: &Config) -> io::Result<Report> {
     for frame in 1..=config.frames {
         timer.time(|| schedule.run_in(&pool, &mut world));
         if frame % every == 0 {
-            gif.add_frame(&draw(&world, GIF_WIDTH))?;
+            let picture = animation_frame(&world, frame, config.frames);
+            gif.add_frame(&picture).map_err(gif_error)?;
         }
         progress.tick();
     }
     progress.finish();
     let gif_frames = gif.frames();
-    gif.finish()?;
-    let png_path = config.output("boids.png")?;
-    write_png(&png_path, &draw(&world, PNG_WIDTH))?;
+    gif.finish().map_err(gif_error)?;
+    write_png(&png_path, &picture(&world, config.frames))?;
 
     let n = world.len();
     let mut summary =

@@ -159,7 +159,23 @@ impl<W: Write> GifWriter<W> {
                 ),
             ));
         }
-        let indices: Vec<u8> = canvas.pixels().iter().map(|&p| self.index_of(p)).collect();
+        let rgba = canvas.to_rgba8();
+        // Most pixels repeat their left neighbour (the background): skip the map for those.
+        let mut last = None;
+        let indices: Vec<u8> = rgba
+            .chunks_exact(4)
+            .map(|p| {
+                let color = Rgba { r: p[0], g: p[1], b: p[2], a: p[3] };
+                match last {
+                    Some((c, i)) if c == color => i,
+                    _ => {
+                        let i = self.index_of(color);
+                        last = Some((color, i));
+                        i
+                    }
+                }
+            })
+            .collect();
         let mut frame = gif::Frame::from_indexed_pixels(self.width, self.height, indices, None);
         frame.delay = self.delay_cs;
         self.encoder.write_frame(&frame).map_err(io::Error::other)?;

@@ -15,9 +15,23 @@
 //! cargo run --release -p cellar-demos --bin boids -- --help
 //! ```
 //!
-//! The rest of the crate is what the demos share: [`cli`] flags, a [`progress`] bar,
-//! [`timing`] and the end [`summary`], a seeded [`rng`], a software [`canvas`] with
-//! [`png_writer`], [`gif_writer`] and a [`chart`], and [`world_hash`] for determinism checks.
+//! Every demo starts the same way: [`cli::Config::parse`] reads and checks the flags, refuses
+//! a run longer than ten minutes, warns about threads beyond the cores, prepares the
+//! [`output`] directory (so a bad `--out` fails before the first frame, naming the path), and
+//! says on stderr what it will do and about how long it will take. A new demo declares a
+//! [`cli::Demo`] and calls it.
+//!
+//! The rest of the crate is what the demos share: a [`progress`] bar, [`timing`] and the
+//! end [`summary`], [`world_hash`] for determinism checks, and the pictures. For those the
+//! demos use what Rust game code uses: [glam]'s `Vec2` (as bevy does) with the wrap-around
+//! world in [`torus`]; the `rand` family's seedable, portable PCG generator, with keyed
+//! streams per entity in [`rng`]; [tiny-skia]'s anti-aliased shapes in the [`canvas`];
+//! [ab_glyph] text in a font shipped by a crate ([`text`]), for the [`chart`]'s title, axes
+//! and legend; and the `png` and `gif` crates ([`png_writer`], [`gif_writer`]).
+//!
+//! [glam]: https://docs.rs/glam
+//! [tiny-skia]: https://docs.rs/tiny-skia
+//! [ab_glyph]: https://docs.rs/ab_glyph
 #![forbid(unsafe_code)]
 // Systems are written as users write them, `Query<&T>` and `Res<T>` without `'_`: they are
 // what users copy, and the lifetimes add nothing a reader needs.
@@ -30,12 +44,14 @@ pub mod cli;
 pub mod color;
 pub mod ecosystem;
 pub mod gif_writer;
+pub mod output;
 pub mod particles;
 pub mod png_writer;
 pub mod progress;
 pub mod rng;
 pub mod rollback;
 pub mod summary;
+pub mod text;
 pub mod timing;
-pub mod vec2;
+pub mod torus;
 pub mod world_hash;

@@ -23,20 +23,23 @@
 //! assert_eq!(report.single.hash, report.parallel.hash);
 //! ```
 
-use std::io;
+use std::f32::consts::TAU;
 use std::time::Instant;
 
 use cellar::prelude::*;
+use glam::Vec2;
+use rand::RngExt;
 
 use crate::canvas::Canvas;
-use crate::cli::{Config, Demo};
+use crate::cli::{Config, Cost, Demo, group};
 use crate::color::Rgba;
+use crate::output::FileError;
 use crate::png_writer::write_png;
 use crate::progress::Progress;
-use crate::rng::Rng;
+use crate::rng;
 use crate::summary::Summary;
+use crate::text::{Anchor, TextStyle};
 use crate::timing::FrameTimer;
-use crate::vec2::Vec2;
 use crate::world_hash::{HashBits, StableHasher, hash_world};
 
 /// The demo's name and defaults.
@@ -46,7 +49,11 @@ pub const DEMO: Demo = Demo {
             threads; prints both world hashes (which must match) and the speed-up. Writes \
             particles.png.",
     entities: 200_000,
+    max_entities: 2_000_000,
     frames: 300,
+    // 30 ns a particle on one thread (6 ms a frame at 200,000), flat with the count.
+    cost: Cost { ns_per_entity: 30.0, growth: 0.0, ns_per_frame: 0.0, one_thread_pass: true },
+    outputs: &["particles.png"],
 };
 
 // ANCHOR: components
@@ -122,10 +129,11 @@ impl Physics {
     /// assert_ne!(physics.spawn_point(3, 7), physics.spawn_point(3, 8));
     /// ```
     pub fn spawn_point(&self, frame: u64, index: u32) -> (Vec2, Vec2) {
-        let mut rng = Rng::keyed(self.seed, &[frame, u64::from(index)]);
-        let angle = rng.angle();
+        let mut rng = rng::keyed(self.seed, &[frame, u64::from(index)]);
+        let angle = rng.random_range(0.0..TAU);
         let rim = Vec2::new(angle.cos() * self.size.x, angle.sin() * self.size.y) * 0.95;
-        let inward = -Vec2::from_angle(angle + rng.range(-0.8, 0.8)) * rng.range(5.0, 25.0);
+        let inward =
+            -Vec2::from_angle(angle + rng.random_range(-0.8..0.8)) * rng.random_range(5.0..25.0);
         (rim, inward)
     }
 }
@@ -165,7 +173,7 @@ pub fn attract(
 /// Slows every particle down a little.
 pub fn drag(physics: Res<Physics>, mut particles: Query<&mut Velocity>) {
     let keep = 1.0 - physics.drag * physics.dt;
-    particles.par_iter_mut().for_each(|velocity| velocity.0 = velocity.0 * keep);
+    particles.par_iter_mut().for_each(|velocity| velocity.0 *= keep);
 }
 
 /// Moves every particle; one swallowed by a well or out of the box comes back on the rim.
@@ -206,25 +214,30 @@ pub fn schedule() -> Schedule {
 /// ```
 pub fn setup(config: &Config) -> World {
     let physics = Physics::new(config.seed);
-    let mut rng = Rng::new(config.seed);
+    let mut rng = rng::seeded(config.seed);
     let mut world = World::new();
     let particles: Vec<_> = (0..config.entities)
         .map(|_| {
             let p = Vec2::new(
-                rng.range(-physics.size.x, physics.size.x),
-                rng.range(-physics.size.y, physics.size.y),
+                rng.random_range(-physics.size.x..physics.size.x),
+                rng.random_range(-physics.size.y..physics.size.y),
             );
-            (Position(p), Velocity(Vec2::from_angle(rng.angle()) * rng.range(0.0, 10.0)))
+            (
+                Position(p),
+                Velocity(
+                    Vec2::from_angle(rng.random_range(0.0..TAU)) * rng.random_range(0.0..10.0),
+                ),
+            )
         })
         .collect();
     world.spawn_batch(particles);
     let wells = (0..5)
         .map(|k| Well {
             position: Vec2::ZERO,
-            strength: if k == 4 { 9_000.0 } else { rng.range(2_500.0, 5_000.0) },
-            orbit: if k == 4 { 0.0 } else { rng.range(20.0, 60.0) },
-            spin: rng.range(0.004, 0.012) * if k % 2 == 0 { 1.0 } else { -1.0 },
-            phase: rng.angle(),
+            strength: if k == 4 { 9_000.0 } else { rng.random_range(2_500.0..5_000.0) },
+            orbit: if k == 4 { 0.0 } else { rng.random_range(20.0..60.0) },
+            spin: rng.random_range(0.004..0.012) * if k % 2 == 0 { 1.0 } else { -1.0 },
+            phase: rng.random_range(0.0..TAU),
         })
         .collect();
     world.insert_resource(Wells(wells));
@@ -258,7 +271,7 @@ impl Exposure {
     ///
     /// ```
     /// let e = cellar_demos::particles::Exposure::new(320);
-    /// assert_eq!(e.render(&[]).width(), 320);
+    /// assert_eq!(e.render(&[], 1, 1).width(), 320);
     /// ```
     pub fn new(width: u32) -> Self {
         let size = Physics::new(0).size;
@@ -287,14 +300,15 @@ impl Exposure {
     }
 
     /// The picture: density on a logarithmic scale from deep blue through orange to white,
-    /// with the `wells` as small rings.
+    /// with the `wells` as small rings, a title, and a legend for the colours and the rings
+    /// (`frames` exposed, of `particles` particles).
     ///
     /// ```
     /// let e = cellar_demos::particles::Exposure::new(100);
-    /// assert_eq!(e.render(&[]).height(), 63);
+    /// assert_eq!(e.render(&[], 1, 1).height(), 63);
     /// ```
-    pub fn render(&self, wells: &[Well]) -> Canvas {
-        let mut canvas = Canvas::new(self.width, self.height, Rgba::rgb(6, 8, 20));
+    pub fn render(&self, wells: &[Well], frames: usize, particles: usize) -> Canvas {
+        let mut canvas = Canvas::new(self.width, self.height, BACKGROUND);
         let (w, h) = (self.width as usize, self.height as usize);
         // A 3x3 box blur: smoother streams, and a much smaller file than raw speckle.
         let mut density = vec![0.0f32; w * h];
@@ -332,10 +346,42 @@ impl Exposure {
         let scale = self.width as f32 / (2.0 * size.x);
         for well in wells {
             let c = (well.position + size) * scale;
-            canvas.disc(c.x, c.y, 3.0, Rgba::WHITE);
-            canvas.disc(c.x, c.y, 1.5, Rgba::rgb(6, 8, 20));
+            canvas.ring((c.x, c.y), 4.0, 1.5, Rgba::WHITE);
         }
+        self.legend(&mut canvas, &stops, frames, particles);
         canvas
+    }
+}
+
+impl Exposure {
+    /// The title at the top, and at the bottom the colour scale and what a ring is.
+    fn legend(&self, canvas: &mut Canvas, stops: &[Rgba], frames: usize, particles: usize) {
+        let (w, h) = (canvas.width() as f32, canvas.height() as f32);
+        let ink = Rgba::rgb(235, 235, 240);
+        let shade = Rgba { a: 180, ..BACKGROUND };
+        canvas.rect(0.0, 0.0, w, 34.0, shade);
+        let title = format!(
+            "Particles: where {} particles went over the last {frames} frames",
+            group(particles)
+        );
+        canvas.text(&title, (12.0, 8.0), Anchor::TopLeft, TextStyle::new(18.0, ink));
+
+        canvas.rect(0.0, h - 30.0, w, 30.0, shade);
+        let style = TextStyle::new(13.0, ink);
+        let y = h - 15.0;
+        let mut x = 12.0;
+        x += canvas.text("particles per pixel:  few", (x, y), Anchor::MiddleLeft, style) + 8.0;
+        let bar = 160.0;
+        for i in 0..bar as usize {
+            let t = i as f32 / bar * (stops.len() - 1) as f32;
+            let k = (t as usize).min(stops.len() - 2);
+            let color = stops[k].lerp(stops[k + 1], t - k as f32);
+            canvas.rect(x + i as f32, y - 6.0, 1.0, 12.0, color);
+        }
+        x += bar + 8.0;
+        x += canvas.text("many (log scale)", (x, y), Anchor::MiddleLeft, style) + 36.0;
+        canvas.ring((x, y), 4.0, 1.5, Rgba::WHITE);
+        canvas.text("a moving gravity well", (x + 12.0, y), Anchor::MiddleLeft, style);
     }
 }
 
@@ -377,6 +423,9 @@ impl Report {
     }
 }
 
+/// The picture's background: deep space.
+const BACKGROUND: Rgba = Rgba::rgb(6, 8, 20);
+
 /// The picture's width, in pixels.
 pub const PNG_WIDTH: u32 = 800;
 /// How many of the last frames the picture exposes.
@@ -411,7 +460,8 @@ fn simulate(config: &Config, threads: usize, mut exposure: Option<&mut Exposure>
 ///
 /// # Errors
 ///
-/// Where the picture cannot be written.
+/// Where the output directory or the picture cannot be used, checked before the first
+/// frame (see [`Config::check`]), or the picture cannot be written at the end.
 ///
 /// ```
 /// use cellar_demos::{cli::Config, particles};
@@ -420,14 +470,16 @@ fn simulate(config: &Config, threads: usize, mut exposure: Option<&mut Exposure>
 /// let report = particles::run(&config).unwrap();
 /// assert_eq!(report.single.summary.threads, 1);
 /// ```
-pub fn run(config: &Config) -> io::Result<Report> {
+pub fn run(config: &Config) -> Result<Report, FileError> {
     let started = Instant::now();
+    let outputs = config.check(&DEMO)?;
     let (single, _) = simulate(config, 1, None);
     let mut exposure = Exposure::new(PNG_WIDTH);
     let (mut parallel, world) = simulate(config, config.threads, Some(&mut exposure));
     let wells = world.resource::<Wells>().map(|w| w.0.clone()).unwrap_or_default();
-    let picture = config.output("particles.png")?;
-    write_png(&picture, &exposure.render(&wells))?;
+    let picture = outputs.path("particles.png");
+    let exposed = EXPOSED_FRAMES.min(config.frames);
+    write_png(&picture, &exposure.render(&wells, exposed, config.entities))?;
     parallel.summary.outputs = vec![picture.clone()];
     let speedup = single.summary.frames.total.as_secs_f64()
         / parallel.summary.frames.total.as_secs_f64().max(1e-9);

@@ -136,7 +136,7 @@ impl HashBits for Entity {
     }
 }
 
-impl HashBits for crate::vec2::Vec2 {
+impl HashBits for glam::Vec2 {
     fn hash_bits(&self, h: &mut StableHasher) {
         self.x.hash_bits(h);
         self.y.hash_bits(h);

@@ -97,7 +97,7 @@ fn ecosystem_churns_and_charts_the_populations() {
     assert_eq!(ends, p[40].iter().sum::<usize>());
 
     let (w, h, pixels) = decode_png(&two.summary.outputs[0]);
-    assert_eq!((w, h), (900, 420));
+    assert_eq!((w, h), ecosystem::CHART_SIZE);
     for c in ecosystem::COLORS {
         assert!(
             pixels.chunks(4).any(|px| px == [c.r, c.g, c.b, 255]),
@@ -157,4 +157,126 @@ fn a_binary_runs_and_prints_its_summary() {
     }
     assert!(text.contains("the hashes match"), "{text}");
     assert!(dir.join("particles.png").is_file());
+}
+
+/// Runs a demo binary with `args`; returns its exit code, stdout and stderr.
+fn run_bin(bin: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(bin).args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_largest_allowed_runs_fit_in_minutes_and_bigger_ones_are_refused_at_once() {
+    for demo in [boids::DEMO, ecosystem::DEMO, particles::DEMO] {
+        let largest = Config { threads: 1, ..Config::new(demo.max_entities, demo.frames) };
+        let estimate = largest.estimate(&demo);
+        assert!(estimate <= cellar_demos::cli::MAX_RUN, "{}: {estimate:?}", demo.name);
+    }
+    // The old maximum, ten million, is now out of range, and says what the range is.
+    let (code, stdout, stderr) = run_bin(env!("CARGO_BIN_EXE_boids"), &["--entities", "10000000"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("10000000 is out of range: use 1 to 100,000"), "{stderr}");
+    assert!(stdout.is_empty());
+    // In range on each flag, too long together: refused before anything is written.
+    let dir = scratch("too-long");
+    let (code, _, stderr) = run_bin(
+        env!("CARGO_BIN_EXE_particles"),
+        &["--entities", "2000000", "--frames", "1000000", "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("would take about") && stderr.contains("or fewer"), "{stderr}");
+    assert!(!dir.join("particles.png").exists());
+}
+
+#[test]
+fn every_run_says_what_it_will_do_and_how_long_on_stderr_even_when_piped() {
+    let dir = scratch("plan");
+    let (code, stdout, stderr) = run_bin(
+        env!("CARGO_BIN_EXE_ecosystem"),
+        &["--entities", "300", "--frames", "3", "--threads", "1", "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let plan = stderr.lines().next().unwrap_or_default();
+    assert!(plan.starts_with("ecosystem: 300 entities, 3 frames on 1 thread; about "), "{plan}");
+    assert!(plan.contains(&dir.join("ecosystem.png").display().to_string()), "{plan}");
+    assert!(stdout.contains("3 frames on 1 thread"), "{stdout}");
+}
+
+#[test]
+fn threads_beyond_the_cores_get_a_warning_and_absurd_counts_are_refused() {
+    let cores = cellar_demos::cli::available_threads();
+    let many = (cores + 1).to_string();
+    let dir = scratch("threads");
+    let (code, _, stderr) = run_bin(
+        env!("CARGO_BIN_EXE_boids"),
+        &["--entities", "50", "--frames", "1", "--threads", &many, "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let warning = format!("warning: --threads {many} is more than the {cores} core");
+    assert!(stderr.contains(&warning), "{stderr}");
+    let (code, _, stderr) = run_bin(env!("CARGO_BIN_EXE_boids"), &["--threads", "1024"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("1024 is out of range: use 1 to 256"), "{stderr}");
+}
+
+#[test]
+fn negative_numbers_are_values_out_of_range_not_unknown_flags() {
+    for (bin, flag) in [
+        (env!("CARGO_BIN_EXE_boids"), "--entities"),
+        (env!("CARGO_BIN_EXE_ecosystem"), "--frames"),
+        (env!("CARGO_BIN_EXE_particles"), "--threads"),
+    ] {
+        let (code, _, stderr) = run_bin(bin, &[flag, "-5"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains("-5 is out of range: use 1 to"), "{stderr}");
+        assert!(stderr.contains(flag), "{stderr}");
+        assert!(!stderr.contains("unexpected argument"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_bad_out_fails_before_the_run_naming_the_path_and_what_to_do() {
+    let dir = scratch("bad-out");
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let cases = [
+        (PathBuf::from("/proc/nope"), "cannot create the directory `/proc/nope`"),
+        (PathBuf::from("/proc"), "cannot write in the directory `/proc`"),
+        (file.clone(), "is a file, not a directory"),
+    ];
+    for (out, problem) in cases {
+        let (code, stdout, stderr) = run_bin(
+            env!("CARGO_BIN_EXE_boids"),
+            &["--entities", "50", "--frames", "1", "--out", out.to_str().unwrap()],
+        );
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(problem), "{stderr}");
+        assert!(stderr.contains(&format!("`{}`", out.display())), "{stderr}");
+        assert!(stderr.contains("--out DIR"), "what to do: {stderr}");
+        assert!(!stderr.contains("about"), "refused before the plan: {stderr}");
+        assert!(stdout.is_empty(), "nothing simulated: {stdout}");
+    }
+}
+
+#[test]
+fn a_directory_where_a_picture_goes_fails_before_the_run() {
+    let dir = scratch("dir-in-the-way");
+    let in_the_way = dir.join("boids.png");
+    std::fs::create_dir_all(&in_the_way).unwrap();
+    let (code, stdout, stderr) = run_bin(
+        env!("CARGO_BIN_EXE_boids"),
+        &["--entities", "50", "--frames", "1", "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    let named = format!("`{}` exists and is a directory", in_the_way.display());
+    assert!(stderr.contains(&named), "{stderr}");
+    assert!(stderr.contains("remove it"), "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(!dir.join("boids.gif").exists(), "the animation is not written first");
+
+    // The library checks too, before simulating: tests and embedders get the same error.
+    let err = boids::run(&Config { out: dir.clone(), ..Config::new(50, 1) }).unwrap_err();
+    assert_eq!(err.path(), in_the_way);
+    assert!(!dir.join("boids.gif").exists());
 }

@@ -22,8 +22,8 @@ use crate::{Bundle, Entity, World};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::commands::CommandQueue;
+/// use cellar::prelude::*;
+/// use cellar::commands::CommandQueue;
 ///
 /// struct Health(u32);
 /// struct Name(&'static str);
@@ -48,8 +48,8 @@ pub struct PendingEntity<'q> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::commands::Target;
-/// use cellar_store::prelude::*;
+/// use cellar::commands::Target;
+/// use cellar::prelude::*;
 ///
 /// let mut world = World::new();
 /// let e = world.spawn((1u8,));
@@ -93,8 +93,8 @@ enum Command {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::commands::CommandQueue;
+/// use cellar::prelude::*;
+/// use cellar::commands::CommandQueue;
 ///
 /// let mut world = World::new();
 /// let mut queue = CommandQueue::new();
@@ -125,7 +125,7 @@ impl CommandQueue {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::commands::CommandQueue;
     /// assert!(CommandQueue::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -137,7 +137,7 @@ impl CommandQueue {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::commands::CommandQueue;
     /// assert_eq!(CommandQueue::new().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
@@ -149,7 +149,7 @@ impl CommandQueue {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::commands::CommandQueue;
     /// assert!(CommandQueue::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -162,8 +162,8 @@ impl CommandQueue {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     ///
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
@@ -233,7 +233,7 @@ impl CommandQueue {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Age(u32);
 ///
@@ -276,8 +276,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut queue = CommandQueue::new();
     /// Commands::new(&mut queue).spawn((1u8,));
     /// assert_eq!(queue.len(), 1);
@@ -292,8 +292,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let mut queue = CommandQueue::new();
     /// let mut commands = Commands::new(&mut queue);
@@ -314,8 +314,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut queue = CommandQueue::new();
@@ -335,8 +335,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut queue = CommandQueue::new();
@@ -356,8 +356,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8, 2u16));
     /// let mut queue = CommandQueue::new();
@@ -376,8 +376,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let mut queue = CommandQueue::new();
     /// Commands::new(&mut queue).insert_resource(3.5f64);
@@ -395,8 +395,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// world.insert_resource(1i64);
     /// let mut queue = CommandQueue::new();
@@ -416,8 +416,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let mut queue = CommandQueue::new();
     /// Commands::new(&mut queue).add(|world: &mut World| {
@@ -437,8 +437,8 @@ impl<'q> Commands<'q> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::commands::CommandQueue;
+    /// use cellar::prelude::*;
+    /// use cellar::commands::CommandQueue;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut queue = CommandQueue::new();
@@ -467,8 +467,8 @@ impl<'q> Commands<'q> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::commands::CommandQueue;
+/// use cellar::prelude::*;
+/// use cellar::commands::CommandQueue;
 ///
 /// let mut world = World::new();
 /// let e = world.spawn((1u8,));
@@ -510,8 +510,8 @@ impl fmt::Display for SkippedCommand {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::commands::CommandQueue;
+/// use cellar::prelude::*;
+/// use cellar::commands::CommandQueue;
 /// let mut world = World::new();
 /// let mut queue = CommandQueue::new();
 /// Commands::new(&mut queue).spawn((1u8,));
@@ -531,7 +531,7 @@ impl CommandReport {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::commands::CommandReport;
+    /// use cellar::commands::CommandReport;
     /// assert_eq!(CommandReport::default().applied(), 0);
     /// ```
     pub fn applied(&self) -> usize {
@@ -543,7 +543,7 @@ impl CommandReport {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::commands::CommandReport;
+    /// use cellar::commands::CommandReport;
     /// assert!(CommandReport::default().skipped().is_empty());
     /// ```
     pub fn skipped(&self) -> &[SkippedCommand] {

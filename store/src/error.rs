@@ -121,6 +121,19 @@ pub enum QueryError {
         /// The component's type name.
         component: &'static str,
     },
+    /// [`Query::get_many_mut`](crate::Query::get_many_mut) was given one entity twice: it
+    /// would hand out two `&mut` to one value.
+    Repeated(Entity),
+    /// [`Query::single`](crate::Query::single) found no matching entity.
+    NoEntities {
+        /// The query's type name.
+        query: &'static str,
+    },
+    /// [`Query::single`](crate::Query::single) found more than one matching entity.
+    MultipleEntities {
+        /// The query's type name.
+        query: &'static str,
+    },
 }
 
 impl fmt::Display for QueryError {
@@ -137,6 +150,15 @@ impl fmt::Display for QueryError {
             }
             QueryError::WrongToken { component } => {
                 write!(f, "the token supplied for {component} does not own its columns")
+            }
+            QueryError::Repeated(e) => {
+                write!(f, "entity {e:?} was asked for twice: its items would alias")
+            }
+            QueryError::NoEntities { query } => {
+                write!(f, "no entity matches {query}, which expects exactly one")
+            }
+            QueryError::MultipleEntities { query } => {
+                write!(f, "more than one entity matches {query}, which expects exactly one")
             }
         }
     }

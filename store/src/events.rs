@@ -22,7 +22,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::events::{EventCursor, Events};
+/// use cellar::events::{EventCursor, Events};
 ///
 /// let mut events = Events::<u32>::new();
 /// let mut cursor = EventCursor::new();
@@ -49,7 +49,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// assert!(Events::<()>::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -65,7 +65,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send('a');
     /// assert_eq!(events.next_id(), 1);
@@ -79,7 +79,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// assert_eq!(events.send("hit"), 0);
     /// assert_eq!(events.send("miss"), 1);
@@ -95,7 +95,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send_batch([1, 2, 3]);
     /// assert_eq!(events.len(), 3);
@@ -110,7 +110,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send(7);
     /// events.update();
@@ -129,7 +129,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send(());
     /// assert_eq!(events.len(), 1);
@@ -143,7 +143,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// assert!(Events::<u8>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -155,7 +155,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send(1);
     /// events.clear();
@@ -172,7 +172,7 @@ impl<E> Events<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::Events;
+    /// use cellar::events::Events;
     /// let mut events = Events::new();
     /// events.send(1);
     /// events.update();
@@ -209,7 +209,7 @@ impl<E> fmt::Debug for Events<E> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::events::{EventCursor, Events};
+/// use cellar::events::{EventCursor, Events};
 ///
 /// let mut events = Events::new();
 /// let mut cursor = EventCursor::new();
@@ -230,7 +230,7 @@ impl<E> EventCursor<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::EventCursor;
+    /// use cellar::events::EventCursor;
     /// assert_eq!(EventCursor::<u8>::new().missed(), 0);
     /// ```
     pub fn new() -> Self {
@@ -246,7 +246,7 @@ impl<E> EventCursor<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::{EventCursor, Events};
+    /// use cellar::events::{EventCursor, Events};
     /// let mut events = Events::new();
     /// let mut cursor = EventCursor::new();
     /// events.send(1);
@@ -277,7 +277,7 @@ impl<E> EventCursor<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::{EventCursor, Events};
+    /// use cellar::events::{EventCursor, Events};
     /// let mut events = Events::new();
     /// events.send_batch([1, 2]);
     /// assert_eq!(EventCursor::new().unread(&events), 2);
@@ -291,7 +291,7 @@ impl<E> EventCursor<E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::events::EventCursor;
+    /// use cellar::events::EventCursor;
     /// assert_eq!(EventCursor::<()>::new().missed(), 0);
     /// ```
     pub fn missed(&self) -> u64 {

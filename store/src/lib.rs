@@ -56,9 +56,12 @@
 #![warn(missing_docs)]
 
 mod bundle;
+#[cfg(doctest)]
+mod compile_fail;
 mod component;
 mod entity;
 mod error;
+mod lend;
 mod primitives;
 pub mod query;
 pub mod sharded_map;
@@ -79,9 +82,9 @@ pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
 pub use entity::{Entity, WorldId};
 pub use error::{ComponentError, EntityError, QueryError, ResourceError};
 pub use query::{
-    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, ParIter, Query, QueryAccess,
-    QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, SharedTokens, TokenRequest,
-    TokenSource, With, Without,
+    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, Has, Mut, Or, ParIter, Query,
+    QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens,
+    TokenRequest, TokenSource, With, Without,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use storage::{
@@ -98,9 +101,12 @@ pub mod prelude {
     pub use crate::schedule::{
         IntoSystemConfig, Schedule, ScheduleError, SystemConfig, SystemHandle, SystemStats,
     };
-    pub use crate::system::{EventReader, EventWriter, IntoSystem, Local, Query, Res, ResMut};
+    pub use crate::system::{
+        EventReader, EventWriter, IntoSystem, Local, ParamSet, Query, RemovedComponents, Res,
+        ResMut,
+    };
     pub use crate::{
-        Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, QueryError,
-        QueryState, ResourceError, StorageKind, With, Without, World,
+        Added, Bundle, Changed, Component, ComponentError, Entity, EntityError, Has, Mut, Or,
+        QueryError, QueryState, Ref, ResourceError, StorageKind, With, Without, World,
     };
 }

@@ -64,7 +64,8 @@ impl Ticks {
     /// Writes a pending mark into the rows, so the set of rows can change.
     #[inline]
     fn settle(&mut self) {
-        let marked = self.marked.load();
+        // Exclusive access: a plain read, not an atomic load.
+        let marked = *self.marked.get_mut();
         if marked != self.settled {
             self.settle_rows(marked);
         }
@@ -91,8 +92,8 @@ impl Ticks {
     #[inline]
     pub(crate) fn swap_remove(&mut self, row: usize) -> (u32, u32) {
         self.settle();
-        let ticks = self.rows.swap_remove(row);
-        (ticks.added.load(), ticks.changed.load())
+        let RowTicks { added, changed } = self.rows.swap_remove(row);
+        (added.into_inner(), changed.into_inner())
     }
 
     /// Appends `n` rows added and changed at `tick`.
@@ -110,6 +111,6 @@ impl Ticks {
 
     pub(crate) fn clear(&mut self) {
         self.rows.clear();
-        self.settled = self.marked.load();
+        self.settled = *self.marked.get_mut();
     }
 }

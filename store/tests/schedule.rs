@@ -174,7 +174,27 @@ fn unknown_labels_are_errors() {
     let mut schedule = Schedule::new();
     schedule.add_system(logger("x").named("x").after("nobody"));
     let err = schedule.build().unwrap_err();
-    assert_eq!(err, ScheduleError::UnknownLabel { by: "x".into(), label: "nobody".into() });
+    let expected =
+        ScheduleError::UnknownLabel { by: "x".into(), label: "nobody".into(), suggestion: None };
+    assert_eq!(err, expected);
+}
+
+#[test]
+fn unknown_labels_suggest_a_near_name() {
+    let mut schedule = Schedule::new();
+    schedule.add_system(logger("physics").named("physics"));
+    schedule.configure_set("render");
+    schedule.add_system(logger("a").named("a").after("phyiscs"));
+    let err = schedule.build().unwrap_err();
+    let ScheduleError::UnknownLabel { suggestion, .. } = &err else { panic!("{err}") };
+    assert_eq!(suggestion.as_deref(), Some("physics"));
+    assert!(err.to_string().contains("did you mean `physics`?"), "{err}");
+
+    let mut schedule = Schedule::new();
+    schedule.configure_set("render");
+    schedule.add_system(logger("b").named("b").before("rendr"));
+    let err = schedule.build().unwrap_err();
+    assert!(err.to_string().contains("did you mean `render`?"), "{err}");
 }
 
 #[test]

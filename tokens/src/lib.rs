@@ -37,8 +37,33 @@
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+/// `assert_not_impl!(T: Trait)` compiles only if `T` does *not* implement `Trait`: with the
+/// trait, both impls of `Ambiguous` apply and the call is ambiguous. For the static
+/// assertions beside each type (defined before the modules, so all of them see it).
+#[cfg(test)]
+macro_rules! assert_not_impl {
+    ($ty:ty: $tr:path) => {
+        const _: fn() = || {
+            trait Ambiguous<A> {
+                fn some_item() {}
+            }
+            impl<T: ?Sized> Ambiguous<()> for T {}
+            impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
+            let _ = <$ty as Ambiguous<_>>::some_item;
+        };
+    };
+}
+
 pub(crate) mod primitive;
 
 pub mod arena;
 pub mod sync;
 pub mod unsync;
+
+/// How many rounds a threaded unit test runs: `native` natively, a hundredth (at least 10)
+/// under miri, which interprets every step; the interleavings it explores matter more there
+/// than the count.
+#[cfg(test)]
+pub(crate) const fn rounds(native: usize) -> usize {
+    if cfg!(miri) { if native / 100 > 10 { native / 100 } else { 10 } } else { native }
+}

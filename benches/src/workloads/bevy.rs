@@ -70,6 +70,28 @@ impl Workload for SimpleIter {
     }
 }
 
+/// simple_iter as a plain `for` loop over `iter_mut()` (the like-for-like of `cellar-iter`).
+pub struct SimpleIterLoop(SimpleIter);
+
+impl SimpleIterLoop {
+    /// As [`SimpleIter::new`].
+    pub fn new(n: usize) -> Self {
+        Self(SimpleIter::new(n))
+    }
+}
+
+impl Workload for SimpleIterLoop {
+    fn run(&mut self) {
+        for (v, mut p) in self.0.query.iter_mut(&mut self.0.world) {
+            p.0 += v.0;
+        }
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
+    }
+}
+
 /// fragmented_iter: double every `Data` across 26 archetypes.
 pub struct FragmentedIter {
     world: World,
@@ -104,6 +126,28 @@ impl Workload for FragmentedIter {
             o.add(0, f64::from(d.0));
         });
         o
+    }
+}
+
+/// fragmented_iter as a plain `for` loop over `iter_mut()`.
+pub struct FragmentedIterLoop(FragmentedIter);
+
+impl FragmentedIterLoop {
+    /// As [`FragmentedIter::new`].
+    pub fn new(n: usize) -> Self {
+        Self(FragmentedIter::new(n))
+    }
+}
+
+impl Workload for FragmentedIterLoop {
+    fn run(&mut self) {
+        for mut d in self.0.query.iter_mut(&mut self.0.world) {
+            d.0 *= 2.0;
+        }
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
     }
 }
 

@@ -65,6 +65,28 @@ impl Workload for SimpleIter {
     }
 }
 
+/// simple_iter written as the README shows it: a plain `for` loop over `iter_mut()`.
+pub struct SimpleIterLoop(SimpleIter);
+
+impl SimpleIterLoop {
+    /// As [`SimpleIter::new`].
+    pub fn new(n: usize) -> Self {
+        Self(SimpleIter::new(n))
+    }
+}
+
+impl Workload for SimpleIterLoop {
+    fn run(&mut self) {
+        for (v, p) in self.0.query.iter_mut(&mut self.0.world) {
+            p.0 += v.0;
+        }
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
+    }
+}
+
 /// fragmented_iter: double every `Data` across 26 archetypes.
 pub struct FragmentedIter {
     world: World,
@@ -98,6 +120,28 @@ impl Workload for FragmentedIter {
             o.add(0, f64::from(d.0));
         });
         o
+    }
+}
+
+/// fragmented_iter written as a plain `for` loop over `iter_mut()`.
+pub struct FragmentedIterLoop(FragmentedIter);
+
+impl FragmentedIterLoop {
+    /// As [`FragmentedIter::new`].
+    pub fn new(n: usize) -> Self {
+        Self(FragmentedIter::new(n))
+    }
+}
+
+impl Workload for FragmentedIterLoop {
+    fn run(&mut self) {
+        for d in self.0.query.iter_mut(&mut self.0.world) {
+            d.0 *= 2.0;
+        }
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
     }
 }
 
@@ -182,6 +226,29 @@ impl Workload for Schedule {
             o.add(4, e.map_or(0.0, |x| f64::from(x.0)));
         });
         o
+    }
+}
+
+/// schedule, single-threaded (`set_multithreaded(false)`): what the default schedule is
+/// compared with on small batches.
+pub struct ScheduleSingle(Schedule);
+
+impl ScheduleSingle {
+    /// As [`Schedule::new`], every batch on the caller's thread.
+    pub fn new(n: usize) -> Self {
+        let mut inner = Schedule::new(n);
+        inner.schedule.set_multithreaded(false);
+        Self(inner)
+    }
+}
+
+impl Workload for ScheduleSingle {
+    fn run(&mut self) {
+        self.0.run();
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe()
     }
 }
 

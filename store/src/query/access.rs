@@ -15,7 +15,7 @@ use crate::storage::{Storage, TokenId, Tokens};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{AccessKind, QueryAccess};
+/// use cellar::{AccessKind, QueryAccess};
 /// let access = QueryAccess::of::<(&mut u8, &u16), ()>().unwrap();
 /// let kinds: Vec<_> = access.iter().map(|a| a.kind).collect();
 /// assert_eq!(kinds, [AccessKind::Write, AccessKind::Read]);
@@ -36,7 +36,7 @@ pub enum AccessKind {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{AccessKind, QueryAccess};
+/// use cellar::{AccessKind, QueryAccess};
 /// let access = QueryAccess::of::<&u8, ()>().unwrap();
 /// let first = access.iter().next().unwrap();
 /// assert_eq!((first.name, first.kind), ("u8", AccessKind::Read));
@@ -60,7 +60,7 @@ pub struct ComponentAccess {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryAccess, QueryError, With};
+/// use cellar::{QueryAccess, QueryError, With};
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -85,7 +85,7 @@ impl QueryAccess {
     /// [`QueryError::Conflict`] if the query would alias.
     ///
     /// ```
-    /// assert!(cellar_store::QueryAccess::of::<(&mut u8, &mut u8), ()>().is_err());
+    /// assert!(cellar::QueryAccess::of::<(&mut u8, &mut u8), ()>().is_err());
     /// ```
     pub fn of<Q: QueryData, F: QueryFilter>() -> Result<Self, QueryError> {
         let mut access = QueryAccess::default();
@@ -120,7 +120,7 @@ impl QueryAccess {
     /// [`QueryError::Conflict`] if `T` is already written.
     ///
     /// ```
-    /// let mut a = cellar_store::QueryAccess::default();
+    /// let mut a = cellar::QueryAccess::default();
     /// a.read::<u8>().unwrap();
     /// a.read::<u8>().unwrap();
     /// assert!(a.write::<u8>().is_err());
@@ -136,7 +136,7 @@ impl QueryAccess {
     /// [`QueryError::Conflict`] if `T` is already read or written.
     ///
     /// ```
-    /// let mut a = cellar_store::QueryAccess::default();
+    /// let mut a = cellar::QueryAccess::default();
     /// a.write::<u8>().unwrap();
     /// assert!(a.read::<u8>().is_err());
     /// ```
@@ -147,7 +147,7 @@ impl QueryAccess {
     /// Records that a filter looks at `T` (never a conflict).
     ///
     /// ```
-    /// let mut a = cellar_store::QueryAccess::default();
+    /// let mut a = cellar::QueryAccess::default();
     /// a.write::<u8>().unwrap();
     /// a.filter::<u8>();
     /// assert_eq!(a.iter().count(), 1);
@@ -159,7 +159,7 @@ impl QueryAccess {
     /// Every entry, in the order the query names them.
     ///
     /// ```
-    /// assert_eq!(cellar_store::QueryAccess::of::<(&u8, &u16), ()>().unwrap().iter().count(), 2);
+    /// assert_eq!(cellar::QueryAccess::of::<(&u8, &u16), ()>().unwrap().iter().count(), 2);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &ComponentAccess> + '_ {
         self.items.iter()
@@ -168,7 +168,7 @@ impl QueryAccess {
     /// The entries that need a shared token: reads and filters.
     ///
     /// ```
-    /// use cellar_store::{QueryAccess, With};
+    /// use cellar::{QueryAccess, With};
     /// assert_eq!(QueryAccess::of::<&u8, With<u16>>().unwrap().reads().count(), 2);
     /// ```
     pub fn reads(&self) -> impl Iterator<Item = &ComponentAccess> + '_ {
@@ -178,7 +178,7 @@ impl QueryAccess {
     /// The entries that need an exclusive token.
     ///
     /// ```
-    /// use cellar_store::QueryAccess;
+    /// use cellar::QueryAccess;
     /// assert_eq!(QueryAccess::of::<&mut u8, ()>().unwrap().writes().count(), 1);
     /// ```
     pub fn writes(&self) -> impl Iterator<Item = &ComponentAccess> + '_ {
@@ -188,7 +188,7 @@ impl QueryAccess {
     /// Whether the query writes nothing.
     ///
     /// ```
-    /// use cellar_store::QueryAccess;
+    /// use cellar::QueryAccess;
     /// assert!(QueryAccess::of::<&u8, ()>().unwrap().is_read_only());
     /// ```
     pub fn is_read_only(&self) -> bool {
@@ -213,7 +213,7 @@ impl QueryAccess {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::TokenRequest;
+/// use cellar::TokenRequest;
 /// fn describe(r: &TokenRequest) -> String {
 ///     format!("{} (token {})", r.name, r.token.index())
 /// }
@@ -240,7 +240,7 @@ pub struct TokenRequest {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{ExclusiveTokens, QueryState, World};
+/// use cellar::{ExclusiveTokens, QueryState, World};
 ///
 /// let mut world = World::new();
 /// world.spawn((1u32,));
@@ -267,7 +267,7 @@ pub trait TokenSource<'w> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, SharedTokens, World};
+/// use cellar::{QueryState, SharedTokens, World};
 /// let mut world = World::new();
 /// world.spawn((1u8,));
 /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -282,8 +282,8 @@ impl<'w> SharedTokens<'w> {
     /// A source over `tokens`.
     ///
     /// ```
-    /// let world = cellar_store::World::new();
-    /// let _ = cellar_store::SharedTokens::new(world.tokens());
+    /// let world = cellar::World::new();
+    /// let _ = cellar::SharedTokens::new(world.tokens());
     /// ```
     pub fn new(tokens: &'w Tokens) -> Self {
         SharedTokens(tokens)
@@ -311,7 +311,7 @@ enum Slot<'w> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{ExclusiveTokens, QueryError, QueryState, World};
+/// use cellar::{ExclusiveTokens, QueryError, QueryState, World};
 /// let mut world = World::new();
 /// world.spawn((1u8,));
 /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -333,8 +333,8 @@ impl<'w> ExclusiveTokens<'w> {
     /// A source over `tokens`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
-    /// let _ = cellar_store::ExclusiveTokens::new(world.split().1);
+    /// let mut world = cellar::World::new();
+    /// let _ = cellar::ExclusiveTokens::new(world.split().1);
     /// ```
     pub fn new(tokens: &'w mut Tokens) -> Self {
         ExclusiveTokens { slots: tokens.as_mut_slice().iter_mut().map(Slot::Free).collect() }

@@ -22,7 +22,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Entity, World};
+/// use cellar::{Entity, World};
 ///
 /// struct Name(&'static str);
 /// struct Speed(f32);
@@ -39,6 +39,10 @@ use crate::world::World;
 /// assert_eq!(world.get::<Speed>(a).unwrap().0, 2.0);
 /// ```
 pub trait QueryData {
+    /// The same query with every borrow `'static` (`&'static T` for `&'a T`): what a system's
+    /// `Query` parameter keeps between runs, so that a query type written with elided
+    /// lifetimes (`Query<&mut T>` inside a `ParamSet`) is a parameter too.
+    type Static: QueryData + 'static;
     /// What the query yields per entity.
     type Item<'w>;
     /// What a query state keeps (component ids).
@@ -78,12 +82,13 @@ pub trait QueryData {
     ) -> Result<Self::Columns<'w>, QueryError>;
     /// A shorter borrow of the columns.
     fn reborrow<'a>(columns: &'a mut Self::Columns<'_>) -> Self::Columns<'a>;
-    /// The cursor for `table`'s rows (tables must come in increasing index order).
+    /// The cursor for `table`'s rows (tables must come in increasing index order); `ticks`
+    /// is the run's `(last_run, this_run)`.
     fn fetch_table<'w>(
         state: &Self::State,
         columns: &mut Self::Columns<'w>,
         table: &'w Table,
-        tick: u32,
+        ticks: (u32, u32),
     ) -> Self::Fetch<'w>;
     /// The next row's item; `None` if the row does not match (a sparse component is absent).
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
@@ -93,13 +98,23 @@ pub trait QueryData {
     /// Marks every remaining row of a dense cursor as handed out (change ticks), once,
     /// before a loop over all of them.
     fn mark_dense(fetch: &Self::Fetch<'_>);
-    /// The rows of a cursor that [`is_dense`](QueryData::is_dense), after
-    /// [`mark_dense`](QueryData::mark_dense).
-    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w>;
+    /// The `rows` rows of a cursor that [`is_dense`](QueryData::is_dense), after
+    /// [`mark_dense`](QueryData::mark_dense): an iterator that ends after exactly `rows`
+    /// items.
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w>;
+    /// Whether every row of a matched table yields an item (no sparse component decides per
+    /// row), so that a query's `size_hint` is exact.
+    fn exact(state: &Self::State) -> bool;
     /// The item of one dense row.
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
+    /// The next row of a general cursor as a one-row dense iterator (`None` if the row has
+    /// no item); marks it changed where [`fetch`](QueryData::fetch) would.
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>>;
+    /// Marks every row of a dense cursor changed one by one (where `&mut T` is handed out):
+    /// for a stretch of a table, which a table-wide mark would overshoot.
+    fn mark_each(fetch: &Self::Fetch<'_>);
     /// Splits a cursor into the first `at` rows and the rest.
     fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>);
 }
@@ -109,7 +124,7 @@ pub trait QueryData {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 /// let mut world = World::new();
 /// world.spawn((1u8, 2u16));
 /// let sum: u32 = world.query::<(&u8, &u16)>().map(|(a, b)| *a as u32 + *b as u32).sum();
@@ -117,7 +132,7 @@ pub trait QueryData {
 /// ```
 ///
 /// ```compile_fail
-/// let world = cellar_store::World::new();
+/// let world = cellar::World::new();
 /// for _ in world.query::<&mut u8>() {} // `&mut u8` is not read-only
 /// ```
 pub trait ReadOnlyQuery: QueryData {
@@ -129,21 +144,21 @@ pub trait ReadOnlyQuery: QueryData {
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct ComponentState {
-    id: ComponentId,
-    sparse: bool,
+    pub(super) id: ComponentId,
+    pub(super) sparse: bool,
 }
 
 impl ComponentState {
-    fn of<T: Component>(storage: &Storage) -> Option<Self> {
+    pub(super) fn of<T: Component>(storage: &Storage) -> Option<Self> {
         let id = storage.id_of::<T>()?;
         Some(ComponentState { id, sparse: storage.store(id).sparse().is_some() })
     }
 
-    fn matches(&self, table: &Table) -> bool {
+    pub(super) fn matches(&self, table: &Table) -> bool {
         self.sparse || table.index_of(self.id).is_some()
     }
 
-    fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
+    pub(super) fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
         TokenRequest {
             token: storage.store(self.id).token(),
             type_id: std::any::TypeId::of::<T>(),
@@ -156,8 +171,8 @@ impl ComponentState {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct ReadColumns<'w, T> {
-    columns: &'w [Column],
-    sparse: Option<&'w SparseSet>,
+    pub(super) columns: &'w [Column],
+    pub(super) sparse: Option<&'w SparseSet>,
     _type: PhantomData<&'w T>,
 }
 
@@ -194,6 +209,7 @@ impl<T> Default for ReadFetch<'_, T> {
 }
 
 impl<T: Component> QueryData for &T {
+    type Static = &'static T;
     type Item<'w> = &'w T;
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
@@ -213,6 +229,9 @@ impl<T: Component> QueryData for &T {
     fn matches(state: &ComponentState, table: &Table) -> bool {
         state.matches(table)
     }
+    fn exact(state: &ComponentState) -> bool {
+        !state.sparse
+    }
     fn columns<'w, S: TokenSource<'w> + ?Sized>(
         state: &ComponentState,
         storage: &'w Storage,
@@ -231,12 +250,12 @@ impl<T: Component> QueryData for &T {
     fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
         *columns
     }
-    #[inline]
+    #[inline(always)]
     fn fetch_table<'w>(
         state: &ComponentState,
         columns: &mut ReadColumns<'w, T>,
         table: &'w Table,
-        _tick: u32,
+        _ticks: (u32, u32),
     ) -> ReadFetch<'w, T> {
         match columns.sparse {
             None => match table.index_of(state.id) {
@@ -273,13 +292,18 @@ impl<T: Component> QueryData for &T {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
         fetch.values
     }
     #[inline(always)]
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        Self::fetch(fetch).map(|v| slice::from_ref(v).iter())
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
         match &mut fetch.sparse {
@@ -309,11 +333,11 @@ impl<T: Component> ReadOnlyQuery for &T {
     }
 }
 
-fn split_slice<T>(s: &[T], at: usize) -> (&[T], &[T]) {
+pub(super) fn split_slice<T>(s: &[T], at: usize) -> (&[T], &[T]) {
     s.split_at(at.min(s.len()))
 }
 
-fn split_slice_mut<T>(s: &mut [T], at: usize) -> (&mut [T], &mut [T]) {
+pub(super) fn split_slice_mut<T>(s: &mut [T], at: usize) -> (&mut [T], &mut [T]) {
     let at = at.min(s.len());
     s.split_at_mut(at)
 }
@@ -331,7 +355,7 @@ pub enum WriteColumns<'w, T> {
 }
 
 #[inline]
-fn take_column<'w>(
+pub(super) fn take_column<'w>(
     rest: &mut &'w mut [Column],
     consumed: &mut usize,
     pos: usize,
@@ -343,6 +367,25 @@ fn take_column<'w>(
     *rest = tail;
     *consumed = pos + 1;
     column
+}
+
+/// Takes the values of `table`'s rows out of a sparse component's `items`, with their ticks.
+///
+/// Not inlined, and given the items' slice rather than the columns: a plain `for` loop's
+/// iterator then never has its address taken, so its cursors stay in registers.
+#[inline(never)]
+#[allow(clippy::type_complexity)]
+pub(super) fn sparse_rows<'w, T>(
+    items: &mut [Option<&'w mut T>],
+    set: &'w SparseSet,
+    table: &'w Table,
+) -> Vec<Option<(&'w mut T, &'w RowTicks)>> {
+    (table.entities().iter())
+        .map(|&e| {
+            let row = set.row(e)?;
+            Some((items.get_mut(row)?.take()?, &set.ticks().rows[row]))
+        })
+        .collect()
 }
 
 /// A cursor over one table's `&mut T`: marks each row it hands out as changed.
@@ -372,6 +415,7 @@ impl<T> Default for WriteFetch<'_, T> {
 }
 
 impl<T: Component> QueryData for &mut T {
+    type Static = &'static mut T;
     type Item<'w> = &'w mut T;
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
@@ -390,6 +434,9 @@ impl<T: Component> QueryData for &mut T {
     }
     fn matches(state: &ComponentState, table: &Table) -> bool {
         state.matches(table)
+    }
+    fn exact(state: &ComponentState) -> bool {
+        !state.sparse
     }
     fn columns<'w, S: TokenSource<'w> + ?Sized>(
         state: &ComponentState,
@@ -423,12 +470,14 @@ impl<T: Component> QueryData for &mut T {
             },
         }
     }
-    #[inline]
+    // Always inlined: a call would take the address of the iterator's columns, and the
+    // plain `for` loop's cursors could then no longer live in registers.
+    #[inline(always)]
     fn fetch_table<'w>(
         state: &ComponentState,
         columns: &mut WriteColumns<'w, T>,
         table: &'w Table,
-        tick: u32,
+        (_, tick): (u32, u32),
     ) -> WriteFetch<'w, T> {
         match columns {
             WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
@@ -446,16 +495,9 @@ impl<T: Component> QueryData for &mut T {
                 None => WriteFetch::default(),
             },
             WriteColumns::Sparse { items, set } => {
-                let set: &'w SparseSet = set;
-                let rows: Vec<_> = table
-                    .entities()
-                    .iter()
-                    .map(|&e| {
-                        let row = set.row(e)?;
-                        Some((items.get_mut(row)?.take()?, &set.ticks().rows[row].changed))
-                    })
-                    .collect();
-                WriteFetch { tick, sparse: Some(rows.into_iter()), ..WriteFetch::default() }
+                let rows = sparse_rows(items.as_mut_slice(), set, table);
+                let rows = rows.into_iter().map(|r| r.map(|(v, t)| (v, &t.changed))).collect();
+                WriteFetch { tick, sparse: Some(Vec::into_iter(rows)), ..WriteFetch::default() }
             }
         }
     }
@@ -487,12 +529,21 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
         fetch.values
     }
     #[inline(always)]
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
+    }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        Self::fetch(fetch).map(|v| slice::from_mut(v).iter_mut())
+    }
+    fn mark_each(fetch: &Self::Fetch<'_>) {
+        for row in fetch.changed.as_slice() {
+            row.changed.store(fetch.tick);
+        }
     }
     #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
@@ -524,6 +575,7 @@ impl<T: Component> QueryData for &mut T {
 }
 
 impl QueryData for Entity {
+    type Static = Entity;
     type Item<'w> = Entity;
     type State = ();
     type Columns<'w> = ();
@@ -541,6 +593,9 @@ impl QueryData for Entity {
     fn matches(_: &(), _: &Table) -> bool {
         true
     }
+    fn exact(_: &()) -> bool {
+        true
+    }
     fn columns<'w, S: TokenSource<'w> + ?Sized>(
         _: &(),
         _: &'w Storage,
@@ -550,7 +605,12 @@ impl QueryData for Entity {
     }
     fn reborrow(_: &mut ()) {}
     #[inline]
-    fn fetch_table<'w>(_: &(), _: &mut (), table: &'w Table, _: u32) -> slice::Iter<'w, Entity> {
+    fn fetch_table<'w>(
+        _: &(),
+        _: &mut (),
+        table: &'w Table,
+        _: (u32, u32),
+    ) -> slice::Iter<'w, Entity> {
         table.entities().iter()
     }
     #[inline(always)]
@@ -564,13 +624,18 @@ impl QueryData for Entity {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
         fetch.copied()
     }
     #[inline(always)]
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item
     }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        fetch.next().map(|e| slice::from_ref(e).iter().copied())
+    }
+    fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn skip(fetch: &mut slice::Iter<'_, Entity>) {
         fetch.next();
@@ -586,6 +651,7 @@ impl ReadOnlyQuery for Entity {
 }
 
 impl<Q: QueryData> QueryData for Option<Q> {
+    type Static = Option<Q::Static>;
     type Item<'w> = Option<Q::Item<'w>>;
     /// `None` where the world does not know the component: the item is always `None`.
     type State = Option<Q::State>;
@@ -606,6 +672,10 @@ impl<Q: QueryData> QueryData for Option<Q> {
     fn matches(_: &Self::State, _: &Table) -> bool {
         true
     }
+    fn exact(_: &Self::State) -> bool {
+        // A row without the component (or with a sparse one absent) still yields `None`.
+        true
+    }
     fn columns<'w, S: TokenSource<'w> + ?Sized>(
         state: &Self::State,
         storage: &'w Storage,
@@ -621,10 +691,10 @@ impl<Q: QueryData> QueryData for Option<Q> {
         state: &Self::State,
         columns: &mut Self::Columns<'w>,
         table: &'w Table,
-        tick: u32,
+        ticks: (u32, u32),
     ) -> Self::Fetch<'w> {
         let (state, columns) = (state.as_ref()?, columns.as_mut()?);
-        Q::matches(state, table).then(|| Q::fetch_table(state, columns, table, tick))
+        Q::matches(state, table).then(|| Q::fetch_table(state, columns, table, ticks))
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -644,12 +714,22 @@ impl<Q: QueryData> QueryData for Option<Q> {
         }
     }
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
-        OptionDense(fetch.map(Q::into_dense))
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
+        OptionDense { rows: fetch.map(|f| Q::into_dense(f, rows)), absent: rows }
     }
     #[inline(always)]
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
         item.map(Q::unnest)
+    }
+    #[inline]
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        let rows = fetch.as_mut().and_then(Q::next_dense);
+        Some(OptionDense { absent: usize::from(rows.is_none()), rows })
+    }
+    fn mark_each(fetch: &Self::Fetch<'_>) {
+        if let Some(f) = fetch {
+            Q::mark_each(f)
+        }
     }
     #[inline(always)]
     fn skip(fetch: &mut Self::Fetch<'_>) {
@@ -668,19 +748,33 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
 }
 
-/// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component, `None`
-/// without end where it does not (the query loop stops at the table's last row).
+/// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component, `absent`
+/// times `None` where it does not.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct OptionDense<I>(Option<I>);
+pub struct OptionDense<I> {
+    rows: Option<I>,
+    absent: usize,
+}
 
 impl<I: Iterator> Iterator for OptionDense<I> {
     type Item = Option<I::Item>;
     #[inline(always)]
     fn next(&mut self) -> Option<Option<I::Item>> {
-        match &mut self.0 {
+        match &mut self.rows {
             Some(rows) => rows.next().map(Some),
-            None => Some(None),
+            None if self.absent > 0 => {
+                self.absent -= 1;
+                Some(None)
+            }
+            None => None,
+        }
+    }
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.rows {
+            Some(rows) => rows.size_hint(),
+            None => (self.absent, Some(self.absent)),
         }
     }
 }
@@ -696,7 +790,7 @@ impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
 
 /// The type of a tuple's zipped dense rows.
 macro_rules! dense_ty {
-    ($w:lifetime;) => { std::iter::Repeat<()> };
+    ($w:lifetime;) => { std::iter::RepeatN<()> };
     ($w:lifetime; $a:ident) => { $a::Dense<$w> };
     ($w:lifetime; $a:ident, $($rest:ident),+) => {
         std::iter::Zip<$a::Dense<$w>, dense_ty!($w; $($rest),+)>
@@ -714,11 +808,18 @@ macro_rules! dense_item_ty {
 
 /// Zips the parts' dense rows.
 macro_rules! dense_zip {
-    () => { std::iter::repeat(()) };
-    ($a:ident: $c:ident) => { $a::into_dense($c) };
-    ($a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
-        $a::into_dense($c).zip(dense_zip!($($rest: $rc),+))
+    ($rows:ident;) => { std::iter::repeat_n((), $rows) };
+    ($rows:ident; $a:ident: $c:ident) => { $a::into_dense($c, $rows) };
+    ($rows:ident; $a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
+        $a::into_dense($c, $rows).zip(dense_zip!($rows; $($rest: $rc),+))
     };
+}
+
+/// Zips one-row dense parts: `a.zip(b.zip(c))`.
+macro_rules! zip_parts {
+    () => { std::iter::repeat_n((), 1) };
+    ($a:ident) => { $a };
+    ($a:ident, $($rest:ident),+) => { $a.zip(zip_parts!($($rest),+)) };
 }
 
 /// The pattern of one zipped dense row.
@@ -732,6 +833,7 @@ macro_rules! tuple_query {
     ($($name:ident $s:ident $c:ident),*) => {
         #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
         impl<$($name: QueryData),*> QueryData for ($($name,)*) {
+            type Static = ($($name::Static,)*);
             type Item<'w> = ($($name::Item<'w>,)*);
             type State = ($($name::State,)*);
             type Columns<'w> = ($($name::Columns<'w>,)*);
@@ -753,6 +855,10 @@ macro_rules! tuple_query {
                 let ($($s,)*) = state;
                 true $(&& $name::matches($s, table))*
             }
+            fn exact(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $name::exact($s))*
+            }
             fn columns<'w, S: TokenSource<'w> + ?Sized>(
                 state: &Self::State,
                 storage: &'w Storage,
@@ -765,16 +871,16 @@ macro_rules! tuple_query {
                 let ($($c,)*) = columns;
                 ($($name::reborrow($c),)*)
             }
-            #[inline]
+            #[inline(always)]
             fn fetch_table<'w>(
                 state: &Self::State,
                 columns: &mut Self::Columns<'w>,
                 table: &'w Table,
-                tick: u32,
+                ticks: (u32, u32),
             ) -> Self::Fetch<'w> {
                 let ($($s,)*) = state;
                 let ($($c,)*) = columns;
-                ($($name::fetch_table($s, $c, table, tick),)*)
+                ($($name::fetch_table($s, $c, table, ticks),)*)
             }
             #[inline(always)]
             fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -794,14 +900,26 @@ macro_rules! tuple_query {
                 $($name::mark_dense($c);)*
             }
             #[inline(always)]
-            fn into_dense<'w>(fetch: Self::Fetch<'w>) -> Self::Dense<'w> {
+            fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
                 let ($($c,)*) = fetch;
-                dense_zip!($($name: $c),*)
+                dense_zip!(rows; $($name: $c),*)
             }
             #[inline(always)]
             fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
                 let nested!($($s),*) = item;
                 ($($name::unnest($s),)*)
+            }
+            #[inline]
+            fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+                let ($($c,)*) = fetch;
+                // Every part steps, even when an earlier one has no item for this row.
+                $(let $s = $name::next_dense($c);)*
+                $(let $s = $s?;)*
+                Some(zip_parts!($($s),*))
+            }
+            fn mark_each(fetch: &Self::Fetch<'_>) {
+                let ($($c,)*) = fetch;
+                $($name::mark_each($c);)*
             }
             #[inline(always)]
             fn skip(fetch: &mut Self::Fetch<'_>) {

@@ -20,7 +20,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{With, Without, World};
+/// use cellar::{With, Without, World};
 ///
 /// struct Enemy;
 /// struct Dead;
@@ -50,6 +50,9 @@ pub trait QueryFilter {
     fn get_state(storage: &Storage) -> Option<Self::State>;
     /// Whether a table can hold matching rows.
     fn matches(state: &Self::State, table: &Table) -> bool;
+    /// Whether the table layout alone decides (no per-row check in any matched table), so
+    /// that a query's `size_hint` is exact.
+    fn exact(state: &Self::State) -> bool;
     /// The cursor for `table`'s rows.
     fn fetch_table<'w>(
         state: &Self::State,
@@ -120,7 +123,7 @@ impl PresenceFetch<'_> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{With, World};
+/// use cellar::{With, World};
 /// struct Player;
 /// let mut world = World::new();
 /// world.spawn((1u8, Player));
@@ -135,7 +138,7 @@ pub struct With<T>(PhantomData<fn() -> T>);
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Without, World};
+/// use cellar::{Without, World};
 /// struct Player;
 /// let mut world = World::new();
 /// world.spawn((1u8, Player));
@@ -161,6 +164,9 @@ impl<T: Component> QueryFilter for With<T> {
     }
     fn matches(state: &FilterState, table: &Table) -> bool {
         state.sparse || table.index_of(state.id).is_some()
+    }
+    fn exact(state: &FilterState) -> bool {
+        !state.sparse
     }
     fn fetch_table<'w>(
         state: &FilterState,
@@ -202,6 +208,9 @@ impl<T: Component> QueryFilter for Without<T> {
     fn matches(state: &Option<FilterState>, table: &Table) -> bool {
         state.is_none_or(|s| s.sparse || table.index_of(s.id).is_none())
     }
+    fn exact(state: &Option<FilterState>) -> bool {
+        state.is_none_or(|s| !s.sparse)
+    }
     fn fetch_table<'w>(
         state: &Option<FilterState>,
         storage: &'w Storage,
@@ -233,7 +242,7 @@ impl<T: Component> QueryFilter for Without<T> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Added, QueryState, World};
+/// use cellar::{Added, QueryState, World};
 /// let mut world = World::new();
 /// world.spawn((1u8,));
 /// let mut new = QueryState::<&u8, Added<u8>>::new(&mut world);
@@ -257,7 +266,7 @@ pub struct Added<T>(PhantomData<fn() -> T>);
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Changed, QueryState, World};
+/// use cellar::{Changed, QueryState, World};
 /// let mut world = World::new();
 /// let a = world.spawn((1u8,));
 /// world.spawn((2u8,));
@@ -377,6 +386,9 @@ macro_rules! tick_filter {
             fn matches(state: &FilterState, table: &Table) -> bool {
                 state.sparse || table.index_of(state.id).is_some()
             }
+            fn exact(_: &FilterState) -> bool {
+                false
+            }
             fn fetch_table<'w>(
                 state: &FilterState,
                 storage: &'w Storage,
@@ -425,6 +437,10 @@ macro_rules! tuple_filter {
                 let ($($s,)*) = state;
                 true $(&& $name::matches($s, table))*
             }
+            fn exact(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $name::exact($s))*
+            }
             fn fetch_table<'w>(
                 state: &Self::State,
                 storage: &'w Storage,
@@ -468,3 +484,100 @@ tuple_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s
 tuple_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9);
 tuple_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9, K s10 c10);
 tuple_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7, I s8 c8, J s9 c9, K s10 c10, L s11 c11);
+
+/// Rows that pass any of the filters in a tuple: `Or<(Changed<A>, Added<B>)>`,
+/// `Or<(With<A>, With<B>)>` (up to 8). `Or<()>` lets nothing through.
+///
+/// # Examples
+///
+/// ```
+/// use cellar::{Or, With, World};
+///
+/// struct Player;
+/// struct Enemy;
+/// let mut world = World::new();
+/// world.spawn((1u8, Player));
+/// world.spawn((2u8, Enemy));
+/// world.spawn((3u8,));
+/// let mut fighters: Vec<u8> =
+///     world.query_filtered::<&u8, Or<(With<Player>, With<Enemy>)>>().copied().collect();
+/// fighters.sort();
+/// assert_eq!(fighters, [1, 2]);
+/// ```
+#[derive(Debug)]
+pub struct Or<T>(PhantomData<fn() -> T>);
+
+macro_rules! or_filter {
+    ($($name:ident $s:ident $c:ident),*) => {
+        #[allow(non_snake_case, unused_variables, unused_mut, clippy::unused_unit)]
+        impl<$($name: QueryFilter),*> QueryFilter for Or<($($name,)*)> {
+            /// `None` for a part the world cannot match (a component it does not know).
+            type State = ($(Option<$name::State>,)*);
+            /// `None` for a part that does not match the table.
+            type Fetch<'w> = ($(Option<$name::Fetch<'w>>,)*);
+
+            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+                $($name::access(access)?;)*
+                Ok(())
+            }
+            fn register(world: &mut World) {
+                $($name::register(world);)*
+            }
+            fn get_state(storage: &Storage) -> Option<Self::State> {
+                Some(($($name::get_state(storage),)*))
+            }
+            fn matches(state: &Self::State, table: &Table) -> bool {
+                let ($($s,)*) = state;
+                false $(|| $s.as_ref().is_some_and(|s| $name::matches(s, table)))*
+            }
+            fn exact(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $s.as_ref().is_none_or($name::exact))*
+            }
+            fn fetch_table<'w>(
+                state: &Self::State,
+                storage: &'w Storage,
+                table: &'w Table,
+                last_run: u32,
+                this_run: u32,
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                ($($s.as_ref().filter(|s| $name::matches(s, table)).map(|s| {
+                    $name::fetch_table(s, storage, table, last_run, this_run)
+                }),)*)
+            }
+            #[inline(always)]
+            fn filter(fetch: &mut Self::Fetch<'_>) -> bool {
+                let ($($c,)*) = fetch;
+                // Every part steps, even when an earlier one already passed.
+                false $(| $c.as_mut().is_some_and($name::filter))*
+            }
+            #[inline(always)]
+            fn passes_all(fetch: &Self::Fetch<'_>) -> bool {
+                let ($($c,)*) = fetch;
+                false $(|| $c.as_ref().is_some_and($name::passes_all))*
+            }
+            fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+                let ($($c,)*) = fetch;
+                $(let $s = match $c {
+                    Some(f) => {
+                        let (a, b) = $name::split(f, at);
+                        (Some(a), Some(b))
+                    }
+                    None => (None, None),
+                };)*
+                (($($s.0,)*), ($($s.1,)*))
+            }
+        }
+    };
+}
+
+or_filter!();
+or_filter!(A s0 c0);
+or_filter!(A s0 c0, B s1 c1);
+or_filter!(A s0 c0, B s1 c1, C s2 c2);
+or_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3);
+or_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4);
+or_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5);
+or_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6);
+or_filter!(A s0 c0, B s1 c1, C s2 c2, D s3 c3, E s4 c4, F s5 c5, G s6 c6, H s7 c7);

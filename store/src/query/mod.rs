@@ -19,22 +19,30 @@
 //! [`QueryError::Conflict`]: crate::QueryError::Conflict
 
 mod access;
+mod change;
 mod data;
 mod filter;
+mod has;
+mod iter;
+mod many;
 mod state;
 
 pub use access::{
     AccessKind, ComponentAccess, ExclusiveTokens, QueryAccess, SharedTokens, TokenRequest,
     TokenSource,
 };
+pub use change::{Mut, MutFetch, Ref, RefFetch};
 pub use data::{
     ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
     WriteFetch,
 };
 pub use filter::{
-    Added, Changed, FilterState, PresenceFetch, QueryFilter, TickFetch, With, Without,
+    Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,
 };
-pub use state::{ParIter, Query, QueryIter, QueryState};
+pub use has::{Has, HasColumns, HasFetch, HasState};
+pub use iter::QueryIter;
+pub use many::{Combinations, CombinationsMut};
+pub use state::{ParIter, Query, QueryState};
 
 pub(crate) use access::ListedTokens;
 pub(crate) use state::StateRef;
@@ -49,7 +57,7 @@ impl World {
     /// `None`).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn((1u8, 2u16));
     /// world.spawn((3u8,));
     /// let total: u32 = world.query::<&u8>().map(|n| *n as u32).sum();
@@ -62,7 +70,7 @@ impl World {
     /// Iterates read-only query `Q` over the entities that pass filter `F`.
     ///
     /// ```
-    /// use cellar_store::{With, World};
+    /// use cellar::{With, World};
     /// struct Tag;
     /// let mut world = World::new();
     /// world.spawn((1u8, Tag));
@@ -98,7 +106,7 @@ impl World {
     /// [`try_query_mut`](World::try_query_mut) for the `Result`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8, 2u16));
     /// for (a, b) in world.query_mut::<(&mut u8, &u16)>() {
     ///     *a += *b as u8;
@@ -117,7 +125,7 @@ impl World {
     /// [`QueryError::Conflict`] naming the type if `Q` aliases.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert!(world.try_query_mut::<(&mut u8, &u8)>().is_err());
     /// assert!(world.try_query_mut::<(&mut u8, &u16)>().is_ok());
     /// ```
@@ -134,7 +142,7 @@ impl World {
     /// If `Q` aliases, as [`query_mut`](World::query_mut).
     ///
     /// ```
-    /// use cellar_store::{Without, World};
+    /// use cellar::{Without, World};
     /// struct Frozen;
     /// let mut world = World::new();
     /// let a = world.spawn((1u8,));
@@ -158,7 +166,7 @@ impl World {
     /// [`QueryError::Conflict`] naming the type if `Q` aliases.
     ///
     /// ```
-    /// use cellar_store::{With, World};
+    /// use cellar::{With, World};
     /// let mut world = World::new();
     /// assert!(world.try_query_filtered_mut::<(&mut u8, Option<&u8>), With<u16>>().is_err());
     /// ```
@@ -187,7 +195,7 @@ impl World {
     /// If `Q` aliases, as [`QueryState::new`].
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn((1u8,));
     /// let mut state = world.query_state::<&u8, ()>();
     /// assert_eq!(state.iter(&world).count(), 1);

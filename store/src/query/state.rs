@@ -9,6 +9,7 @@ use smallvec::SmallVec;
 use super::access::{ListedTokens, QueryAccess, SharedTokens, TokenSource};
 use super::data::{QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
+use super::iter::{QueryIter, fold_tables, run_rows};
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
 use crate::storage::{Storage, Table, TokenId};
@@ -24,7 +25,7 @@ use crate::world::World;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -40,14 +41,14 @@ use crate::world::World;
 /// ```
 pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     world: WorldId,
-    q: Q::State,
-    f: F::State,
+    pub(super) q: Q::State,
+    pub(super) f: F::State,
     access: QueryAccess,
     /// The tokens a run takes, sorted.
     tokens: SmallVec<[TokenId; 4]>,
-    matched: Vec<u32>,
+    pub(super) matched: Vec<u32>,
     /// By table index: whether the table is in `matched`.
-    is_matched: Vec<bool>,
+    pub(super) is_matched: Vec<bool>,
     last_run: u32,
     _types: PhantomData<fn() -> (Q, F)>,
 }
@@ -71,7 +72,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`try_new`](Self::try_new) for the `Result`.
     ///
     /// ```should_panic
-    /// # use cellar_store::*;
+    /// # use cellar::*;
     /// struct Position(f32);
     /// let mut world = World::new();
     /// let _ = QueryState::<(&mut Position, &Position)>::new(&mut world);
@@ -88,7 +89,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`QueryError::Conflict`] naming the type if the query aliases.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// struct Position(f32);
     /// let mut world = World::new();
     /// let err = QueryState::<(&mut Position, &mut Position)>::try_new(&mut world).unwrap_err();
@@ -141,7 +142,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// What the query reads and writes, for comparing with other queries.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let state = QueryState::<(&mut u8, &u16)>::new(&mut world);
     /// assert_eq!(state.access().writes().next().unwrap().name, "u8");
@@ -153,7 +154,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// The id of the world this state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// assert_eq!(QueryState::<&u8>::new(&mut world).world_id(), world.id());
     /// ```
@@ -209,7 +210,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `storage` belongs to another world than the one the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, SharedTokens, World};
+    /// use cellar::{QueryError, QueryState, SharedTokens, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -234,7 +235,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// A state made for another world is remade for this one.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -257,7 +258,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `world` is not the world the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -278,7 +279,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// If `world` is not the world the state was made for.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((3u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -294,7 +295,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Iterates the query over `world`, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((3u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -315,7 +316,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// [`QueryError::NoMatch`] if it does not match.
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// let mut world = World::new();
     /// let a = world.spawn((1u8,));
     /// let b = world.spawn((1u16,));
@@ -344,7 +345,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// As [`get`](Self::get).
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -365,7 +366,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// Calls `f` with every item, read-only: the fastest sequential loop.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..4u32).map(|i| (i,)));
     /// let mut state = QueryState::<&u32>::new(&mut world);
@@ -373,31 +374,31 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// state.for_each(&world, |n| sum += n);
     /// assert_eq!(sum, 6);
     /// ```
-    pub fn for_each<'w>(&'w mut self, world: &'w World, mut f: impl FnMut(Q::Item<'w>))
+    pub fn for_each<'w>(&'w mut self, world: &'w World, f: impl FnMut(Q::Item<'w>))
     where
         Q: ReadOnlyQuery,
     {
-        self.query_ref(world).into_iter().fold((), |(), item| f(item));
+        self.query_ref(world).for_each_ref(f);
     }
 
     /// Calls `f` with every item, mutably: the fastest sequential loop.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u32,));
     /// let mut state = QueryState::<&mut u32>::new(&mut world);
     /// state.for_each_mut(&mut world, |n| *n *= 5);
     /// assert_eq!(world.get::<u32>(e), Ok(&5));
     /// ```
-    pub fn for_each_mut<'w>(&'w mut self, world: &'w mut World, mut f: impl FnMut(Q::Item<'w>)) {
-        self.query_mut(world).into_iter().fold((), |(), item| f(item));
+    pub fn for_each_mut<'w>(&'w mut self, world: &'w mut World, f: impl FnMut(Q::Item<'w>)) {
+        self.query_mut(world).for_each_owned(f);
     }
 
     /// Calls `f` with every item, mutably, in parallel on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..1000u64).map(|i| (i,)));
     /// let mut state = QueryState::<&mut u64>::new(&mut world);
@@ -422,7 +423,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     }
 }
 
-fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
+pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
     storage: &'w Storage,
     state: &QueryState<Q, F>,
     mut columns: Q::Columns<'w>,
@@ -436,7 +437,7 @@ fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
     }
     let table = storage.table(loc.table);
     let row = loc.row as usize;
-    let fetch = Q::fetch_table(&state.q, &mut columns, table, this_run);
+    let fetch = Q::fetch_table(&state.q, &mut columns, table, (last_run, this_run));
     let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
     let (_, mut fetch) = Q::split(fetch, row);
     let (_, mut filter) = F::split(filter, row);
@@ -456,7 +457,7 @@ fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 /// let mut world = World::new();
 /// let e = world.spawn((1u8, 2u16));
 /// let mut state = QueryState::<(&mut u8, &u16)>::new(&mut world);
@@ -468,11 +469,11 @@ fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
 /// assert_eq!(*a, 3);
 /// ```
 pub struct Query<'w, 's, Q: QueryData, F: QueryFilter = ()> {
-    storage: &'w Storage,
-    state: &'s QueryState<Q, F>,
-    columns: Q::Columns<'w>,
-    last_run: u32,
-    this_run: u32,
+    pub(super) storage: &'w Storage,
+    pub(super) state: &'s QueryState<Q, F>,
+    pub(super) columns: Q::Columns<'w>,
+    pub(super) last_run: u32,
+    pub(super) this_run: u32,
 }
 
 impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for Query<'_, '_, Q, F> {
@@ -485,7 +486,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Iterates the items, read-only.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -508,7 +509,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Iterates the items, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -535,7 +536,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// [`QueryError::NoMatch`] if it does not match.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -556,7 +557,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// As [`get`](Self::get).
     ///
     /// ```
-    /// use cellar_store::{QueryError, QueryState, World};
+    /// use cellar::{QueryError, QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// world.despawn(e).unwrap();
@@ -571,7 +572,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// Calls `f` with every item, read-only.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((2u8,));
     /// let mut state = QueryState::<&u8>::new(&mut world);
@@ -583,13 +584,30 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     where
         Q: ReadOnlyQuery,
     {
-        self.iter().fold((), |(), item| f(item));
+        let mut columns = Q::copy_columns(&self.columns);
+        let ticks = (self.last_run, self.this_run);
+        fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item));
+    }
+
+    /// `for_each` over the whole run's lifetime, for [`QueryState::for_each`].
+    fn for_each_ref(self, mut f: impl FnMut(Q::Item<'w>))
+    where
+        Q: ReadOnlyQuery,
+    {
+        let Query { storage, state, mut columns, last_run, this_run } = self;
+        fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| f(item));
+    }
+
+    /// `for_each_mut` over the whole run's lifetime, for [`QueryState::for_each_mut`].
+    fn for_each_owned(self, mut f: impl FnMut(Q::Item<'w>)) {
+        let Query { storage, state, mut columns, last_run, this_run } = self;
+        fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| f(item));
     }
 
     /// Calls `f` with every item, mutably.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((2u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -597,13 +615,15 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// assert_eq!(world.get::<u8>(e), Ok(&6));
     /// ```
     pub fn for_each_mut(&mut self, mut f: impl FnMut(Q::Item<'_>)) {
-        self.iter_mut().fold((), |(), item| f(item));
+        let mut columns = Q::reborrow(&mut self.columns);
+        let ticks = (self.last_run, self.this_run);
+        fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item));
     }
 
     /// The items, read-only, for a parallel loop on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// use std::sync::atomic::{AtomicU64, Ordering};
     /// let mut world = World::new();
     /// world.spawn_batch((1..=100u64).map(|i| (i,)));
@@ -631,7 +651,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// The items, mutably, for a parallel loop on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn_batch((0..1000u32).map(|i| (i,)));
     /// let mut state = QueryState::<&mut u32>::new(&mut world);
@@ -691,166 +711,13 @@ impl<Q: QueryData, F: QueryFilter> std::ops::Deref for StateRef<'_, Q, F> {
     }
 }
 
-/// The iterator over a query's items.
-///
-/// # Examples
-///
-/// ```
-/// use cellar_store::{Entity, World};
-/// let mut world = World::new();
-/// let e = world.spawn((1u8,));
-/// let mut iter = world.query::<(Entity, &u8)>();
-/// assert_eq!(iter.next(), Some((e, &1)));
-/// assert_eq!(iter.next(), None);
-/// ```
-pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
-    storage: &'w Storage,
-    /// `None` for a query that matches nothing (a component unknown to the world).
-    state: Option<StateRef<'s, Q, F>>,
-    columns: Option<Q::Columns<'w>>,
-    next_table: usize,
-    rows: usize,
-    fetch: Q::Fetch<'w>,
-    filter: F::Fetch<'w>,
-    last_run: u32,
-    this_run: u32,
-}
-
-impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryIter<'_, '_, Q, F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryIter").field("rows_left_in_table", &self.rows).finish_non_exhaustive()
-    }
-}
-
-impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
-    pub(crate) fn new(
-        storage: &'w Storage,
-        state: StateRef<'s, Q, F>,
-        columns: Option<Q::Columns<'w>>,
-        last_run: u32,
-        this_run: u32,
-    ) -> Self {
-        QueryIter {
-            storage,
-            state: Some(state),
-            columns,
-            next_table: 0,
-            rows: 0,
-            fetch: Default::default(),
-            filter: Default::default(),
-            last_run,
-            this_run,
-        }
-    }
-
-    /// An iterator that yields nothing.
-    pub(crate) fn empty(storage: &'w Storage) -> Self {
-        QueryIter {
-            storage,
-            state: None,
-            columns: None,
-            next_table: 0,
-            rows: 0,
-            fetch: Default::default(),
-            filter: Default::default(),
-            last_run: 0,
-            this_run: 0,
-        }
-    }
-
-    /// Moves to the next matched table; `None` when there is none.
-    #[inline]
-    fn next_table(&mut self) -> Option<&'w Table> {
-        let columns = self.columns.as_mut()?;
-        let state = self.state.as_deref()?;
-        let &t = state.matched.get(self.next_table)?;
-        self.next_table += 1;
-        let table: &'w Table = self.storage.table(t);
-        self.fetch = Q::fetch_table(&state.q, columns, table, self.this_run);
-        self.filter = F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
-        self.rows = table.len();
-        Some(table)
-    }
-}
-
-impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
-    type Item = Q::Item<'w>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Q::Item<'w>> {
-        loop {
-            if self.rows == 0 {
-                self.next_table()?;
-                continue;
-            }
-            self.rows -= 1;
-            if F::filter(&mut self.filter) {
-                if let Some(item) = Q::fetch(&mut self.fetch) {
-                    return Some(item);
-                }
-            } else {
-                Q::skip(&mut self.fetch);
-            }
-        }
-    }
-
-    #[inline]
-    fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
-        // The rest of the current table, then every table left, with the cursors in locals
-        // (not fields), so they stay in registers and are never stored back.
-        let (fetch, filter) = (std::mem::take(&mut self.fetch), std::mem::take(&mut self.filter));
-        let mut acc = run_rows::<Q, F, B>(fetch, filter, self.rows, init, &mut g);
-        let (Some(columns), Some(state)) = (self.columns.as_mut(), self.state.as_deref()) else {
-            return acc;
-        };
-        let (storage, last_run, this_run) = (self.storage, self.last_run, self.this_run);
-        for &t in state.matched.get(self.next_table..).unwrap_or_default() {
-            let table: &'w Table = storage.table(t);
-            let fetch = Q::fetch_table(&state.q, columns, table, this_run);
-            let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
-            acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
-        }
-        acc
-    }
-}
-
-/// Runs `g` over the next `rows` rows of one table's cursors: a branch-free dense loop when
-/// neither the items nor the filter need per-row lookups, the general loop otherwise.
-#[inline(always)]
-fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
-    mut fetch: Q::Fetch<'w>,
-    mut filter: F::Fetch<'w>,
-    rows: usize,
-    mut acc: B,
-    g: &mut impl FnMut(B, Q::Item<'w>) -> B,
-) -> B {
-    if Q::is_dense(&fetch) && F::passes_all(&filter) {
-        // Every row of the cursor is handed out below: mark them changed in one pass.
-        Q::mark_dense(&fetch);
-        for (_, item) in (0..rows).zip(Q::into_dense(fetch)) {
-            acc = g(acc, Q::unnest(item));
-        }
-    } else {
-        for _ in 0..rows {
-            if F::filter(&mut filter) {
-                if let Some(item) = Q::fetch(&mut fetch) {
-                    acc = g(acc, item);
-                }
-            } else {
-                Q::skip(&mut fetch);
-            }
-        }
-    }
-    acc
-}
-
 /// A parallel loop over a query's items on rayon's pool: the matched tables are cut into
 /// batches of rows, and each batch runs on one thread.
 ///
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryState, World};
+/// use cellar::{QueryState, World};
 /// let mut world = World::new();
 /// world.spawn_batch((0..10_000u32).map(|i| (i as f32,)));
 /// let mut state = QueryState::<&mut f32>::new(&mut world);
@@ -877,7 +744,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// thread).
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -891,7 +758,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// Calls `f` with every item, on rayon's pool.
     ///
     /// ```
-    /// use cellar_store::{QueryState, World};
+    /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut state = QueryState::<&mut u8>::new(&mut world);
@@ -906,7 +773,7 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
             batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);
         let mut jobs: Vec<(Q::Fetch<'w>, F::Fetch<'w>, usize)> = Vec::new();
         for table in tables {
-            let mut fetch = Q::fetch_table(&state.q, &mut columns, table, this_run);
+            let mut fetch = Q::fetch_table(&state.q, &mut columns, table, (last_run, this_run));
             let mut filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
             let mut rows = table.len();
             while rows > batch {

@@ -11,7 +11,7 @@ use crate::system::AccessConflict;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn a() {}
 /// fn b() {}
@@ -46,6 +46,8 @@ pub enum ScheduleError {
         by: String,
         /// The label it named.
         label: String,
+        /// The known system or set name closest to `label`, if one is close (a typo).
+        suggestion: Option<String>,
     },
     /// The tokens of one batch could not be lent out: two systems in it wanted one token and
     /// at least one of them exclusively. This is a bug in the batch builder, caught before
@@ -74,8 +76,12 @@ impl fmt::Display for ScheduleError {
                     None => Ok(()),
                 }
             }
-            ScheduleError::UnknownLabel { by, label } => {
-                write!(f, "`{by}` is ordered against `{label}`, which is no system or set")
+            ScheduleError::UnknownLabel { by, label, suggestion } => {
+                write!(f, "`{by}` is ordered against `{label}`, which is no system or set")?;
+                match suggestion {
+                    Some(name) => write!(f, "; did you mean `{name}`?"),
+                    None => Ok(()),
+                }
             }
             ScheduleError::TokenClash { type_name, systems } => write!(
                 f,
@@ -88,3 +94,55 @@ impl fmt::Display for ScheduleError {
 }
 
 impl std::error::Error for ScheduleError {}
+
+/// The candidate closest to `label` by edit distance, if it is close enough to be a typo of
+/// it (at most a third of its letters, and at least one, differ).
+pub(crate) fn did_you_mean<'a>(
+    label: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let limit = (label.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(label, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, c)| (d, c.len()))
+        .map(|(_, c)| c.to_owned())
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_swaps() {
+        assert_eq!(edit_distance("typo", "typo"), 0);
+        assert_eq!(edit_distance("tpyo", "typo"), 2);
+        assert_eq!(edit_distance("physic", "physics"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggestions_are_only_made_for_near_misses() {
+        let names = ["physics", "render", "input"];
+        assert_eq!(did_you_mean("phsyics", names), Some("physics".into()));
+        assert_eq!(did_you_mean("rendr", names), Some("render".into()));
+        assert_eq!(did_you_mean("audio", names), None);
+    }
+}

@@ -37,11 +37,10 @@
 
 mod error;
 pub(crate) mod graph;
-pub(crate) mod lend;
 mod stats;
 
+pub use crate::lend::Lent;
 pub use error::ScheduleError;
-pub use lend::Lent;
 pub use stats::SystemStats;
 
 use std::any::Any;
@@ -52,13 +51,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::commands::{CommandReport, SkippedCommand};
+use crate::lend::{LendError, Request, lend};
 use crate::system::{
     Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
     TokenKind,
 };
 use crate::{World, WorldId};
 use graph::Plan;
-use lend::{LendError, Request, lend};
 use stats::StatsCell;
 
 /// Names a system or a set in an ordering constraint.
@@ -70,7 +69,7 @@ use stats::StatsCell;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::schedule::Label;
+/// use cellar::schedule::Label;
 /// assert_eq!(Label::from("physics"), Label::Name("physics".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -117,8 +116,8 @@ impl fmt::Display for Label {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::schedule::{IntoLabel, Label};
+/// use cellar::prelude::*;
+/// use cellar::schedule::{IntoLabel, Label};
 ///
 /// fn physics() {}
 /// assert_eq!("physics".into_label(), Label::Name("physics".into()));
@@ -145,12 +144,17 @@ impl<M, S: IntoSystem<M>> IntoLabel<(M,)> for S {
     }
 }
 
+/// The default of [`Schedule::set_inline_below`]: below this, in all, a batch's systems run
+/// in turn on the caller's thread. About what it costs to wake the pool's threads and join
+/// them again on a loaded machine.
+const INLINE_BELOW: std::time::Duration = std::time::Duration::from_micros(40);
+
 /// Identifies a system added to a [`Schedule`]; usable as a [`Label`].
 ///
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn load() {}
 /// fn step() {}
@@ -172,7 +176,7 @@ type Condition = Box<dyn Fn(&World) -> bool + Send + Sync>;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn jump() {}
 /// let config: SystemConfig = jump.named("jump").in_set("input").run_if(|_| true);
@@ -206,7 +210,7 @@ impl fmt::Debug for SystemConfig {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// #[derive(Default)]
 /// struct Log(Vec<&'static str>);
@@ -219,11 +223,19 @@ impl fmt::Debug for SystemConfig {
 /// schedule.run(&mut world);
 /// assert_eq!(world.resource::<Log>().unwrap().0, ["first", "second"]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a system",
+    label = "not a system",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default`; `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+)]
 pub trait IntoSystemConfig<Marker>: Sized {
     /// The configuration, with nothing declared yet.
+    #[track_caller]
     fn into_config(self) -> SystemConfig;
 
     /// Names the system (the default name is its type's name).
+    #[track_caller]
     fn named(self, name: impl Into<String>) -> SystemConfig {
         let mut config = self.into_config();
         config.system.set_name(name.into());
@@ -231,6 +243,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Runs the system before every system `label` matches.
+    #[track_caller]
     fn before<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
         config.before.push(label.into_label());
@@ -238,6 +251,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Runs the system after every system `label` matches.
+    #[track_caller]
     fn after<L>(self, label: impl IntoLabel<L>) -> SystemConfig {
         let mut config = self.into_config();
         config.after.push(label.into_label());
@@ -245,6 +259,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
     }
 
     /// Puts the system into the set named `set` (see [`Schedule::configure_set`]).
+    #[track_caller]
     fn in_set(self, set: impl Into<String>) -> SystemConfig {
         let mut config = self.into_config();
         config.sets.push(set.into());
@@ -253,6 +268,7 @@ pub trait IntoSystemConfig<Marker>: Sized {
 
     /// Runs the system only when `condition` holds. Conditions are checked on the caller's
     /// thread just before the system's batch, with the world as the earlier batches left it.
+    #[track_caller]
     fn run_if(self, condition: impl Fn(&World) -> bool + Send + Sync + 'static) -> SystemConfig {
         let mut config = self.into_config();
         config.conditions.push(Box::new(condition));
@@ -271,6 +287,7 @@ impl IntoSystemConfig<ConfigMarker> for SystemConfig {
 }
 
 impl<M, S: IntoSystem<M>> IntoSystemConfig<(M,)> for S {
+    #[track_caller]
     fn into_config(self) -> SystemConfig {
         SystemConfig {
             system: Box::new(self.into_system()),
@@ -287,7 +304,7 @@ impl<M, S: IntoSystem<M>> IntoSystemConfig<(M,)> for S {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// #[derive(Default)]
 /// struct Log(Vec<&'static str>);
@@ -324,7 +341,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("input").before("physics");
     /// ```
@@ -338,7 +355,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("render").after("physics").after("input");
     /// ```
@@ -353,7 +370,7 @@ impl SetConfig {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Paused;
     /// let mut schedule = Schedule::new();
@@ -390,7 +407,7 @@ struct Slot {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -421,6 +438,9 @@ pub struct Schedule {
     world: Option<WorldId>,
     /// Whether batches of several systems go to rayon's pool.
     multithreaded: bool,
+    /// A batch whose systems last ran in less than this, together, runs on the caller's
+    /// thread: handing it to the pool would cost more than it saves.
+    inline_below: std::time::Duration,
 }
 
 impl fmt::Debug for Schedule {
@@ -445,7 +465,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// assert!(Schedule::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -457,6 +477,7 @@ impl Schedule {
             report: CommandReport::default(),
             world: None,
             multithreaded: true,
+            inline_below: INLINE_BELOW,
         }
     }
 
@@ -465,7 +486,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});
     /// assert_eq!(schedule.len(), 1);
@@ -479,7 +500,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// assert!(Schedule::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -498,12 +519,13 @@ impl Schedule {
     /// # Examples
     ///
     /// ```should_panic
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Score(u32);
     /// fn twice(_a: ResMut<Score>, _b: Res<Score>) {}
     /// Schedule::new().add_system(twice);
     /// ```
+    #[track_caller]
     pub fn add_system<M>(&mut self, system: impl IntoSystemConfig<M>) -> SystemHandle {
         match self.try_add_system(system) {
             Ok(handle) => handle,
@@ -516,7 +538,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Position(f32);
     /// fn aliased(_a: Query<&mut Position>, _b: Query<&Position>) {}
@@ -524,6 +546,7 @@ impl Schedule {
     /// let text = err.to_string();
     /// assert!(text.contains("aliased") && text.contains("Position"), "{text}");
     /// ```
+    #[track_caller]
     pub fn try_add_system<M>(
         &mut self,
         system: impl IntoSystemConfig<M>,
@@ -557,7 +580,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.configure_set("physics").after("input").before("render");
     /// ```
@@ -580,6 +603,32 @@ impl Schedule {
     }
 
     /// The systems `label` matches, by index.
+    /// A known system or set name close to an unknown `label`.
+    fn suggest(&self, label: &Label) -> Option<String> {
+        let Label::Name(name) = label else { return None };
+        let systems = self.slots.iter().flat_map(|slot| {
+            let own = slot.system.name();
+            // A function system answers to its last path segment too.
+            let short = own.rsplit("::").next().unwrap_or(own);
+            [own, short].into_iter().chain(slot.sets.iter().map(String::as_str))
+        });
+        let sets = self.sets.iter().map(|set| set.name.as_str());
+        error::did_you_mean(name, systems.chain(sets))
+    }
+
+    /// The name of the system `handle` names, if it is in this schedule.
+    ///
+    /// ```
+    /// use cellar::prelude::*;
+    /// fn physics() {}
+    /// let mut schedule = Schedule::new();
+    /// let handle = schedule.add_system(physics.named("physics"));
+    /// assert_eq!(schedule.system_name(handle), Some("physics"));
+    /// ```
+    pub fn system_name(&self, handle: SystemHandle) -> Option<&str> {
+        self.slots.get(handle.0).map(|slot| slot.system.name())
+    }
+
     fn resolve(&self, label: &Label) -> Vec<usize> {
         match label {
             Label::System(SystemHandle(i)) => {
@@ -609,11 +658,18 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn a() {}
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(a.after("nothing_by_this_name"));
     /// assert!(matches!(schedule.build(), Err(ScheduleError::UnknownLabel { .. })));
+    ///
+    /// fn physics() {}
+    /// let mut schedule = Schedule::new();
+    /// schedule.add_system(physics);
+    /// schedule.add_system(a.after("phsyics"));
+    /// let err = schedule.build().unwrap_err();
+    /// assert!(err.to_string().ends_with("did you mean `physics`?"), "{err}");
     /// ```
     pub fn build(&mut self) -> Result<(), ScheduleError> {
         if self.plan.is_some() {
@@ -630,6 +686,7 @@ impl Schedule {
                 return Err(ScheduleError::UnknownLabel {
                     by: by.to_owned(),
                     label: label.to_string(),
+                    suggestion: self.suggest(label),
                 });
             }
             for &i in from {
@@ -672,7 +729,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct A(u8);
     /// fn read_a(_q: Query<&A>) {}
@@ -709,7 +766,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// struct Frames(u32);
     /// let mut world = World::new();
@@ -730,9 +787,9 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
-    /// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    /// let pool = cellar::rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     /// let mut world = World::new();
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|mut commands: Commands| { commands.spawn((1u8,)); });
@@ -751,7 +808,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     ///
     /// let mut schedule = Schedule::new();
     /// schedule.set_multithreaded(false);
@@ -765,6 +822,29 @@ impl Schedule {
         self
     }
 
+    /// Sets how cheap a batch must be to run on the caller's thread although the schedule is
+    /// multithreaded (default 40 µs): a batch whose systems took less than this in their last
+    /// runs, together, runs in turn, as a single-threaded schedule would, because waking
+    /// other threads costs more than it saves. Systems that have not run yet count as
+    /// expensive. `Duration::ZERO` hands every batch of several systems to the pool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cellar::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// let mut schedule = Schedule::new();
+    /// schedule.set_inline_below(Duration::ZERO); // always spread batches over the pool
+    /// schedule.add_system(|| {});
+    /// schedule.add_system(|| {});
+    /// schedule.run(&mut World::new());
+    /// ```
+    pub fn set_inline_below(&mut self, took: std::time::Duration) -> &mut Self {
+        self.inline_below = took;
+        self
+    }
+
     /// Runs every system once, or returns why the schedule cannot run (an ordering cycle, an
     /// unknown label, or a token clash), before any system has run.
     ///
@@ -775,7 +855,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn lonely() {}
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(lonely.after("ghost"));
@@ -885,7 +965,24 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                if !self.multithreaded || jobs.len() == 1 || rayon::current_num_threads() == 1 {
+                // A batch known to be cheap runs inline: what its systems took last time, in
+                // all, is below the threshold (a system that never ran counts as expensive).
+                let cheap = || {
+                    let mut total = 0u64;
+                    for (slot, _) in &jobs {
+                        let stats = slot.stats.snapshot();
+                        if stats.runs == 0 {
+                            return false;
+                        }
+                        total = total.saturating_add(stats.last_ns);
+                    }
+                    u128::from(total) < self.inline_below.as_nanos()
+                };
+                if !self.multithreaded
+                    || jobs.len() == 1
+                    || rayon::current_num_threads() == 1
+                    || cheap()
+                {
                     // In turn on this thread; one clock reading ends a system and starts the next.
                     let mut now = Instant::now();
                     for one in &mut jobs {
@@ -926,7 +1023,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system((|| {}).named("idle"));
     /// schedule.run(&mut World::new());
@@ -943,7 +1040,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});
     /// schedule.run(&mut World::new());
@@ -961,7 +1058,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut world = World::new();
     /// let e = world.spawn((1u8,));
     /// let mut schedule = Schedule::new();
@@ -979,7 +1076,7 @@ impl Schedule {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut world = World::new();
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|| {});

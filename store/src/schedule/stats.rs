@@ -9,7 +9,7 @@ use crate::primitives::AtomicCell;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// fn tick() {}
 /// let mut world = World::new();
@@ -38,7 +38,7 @@ impl SystemStats {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use cellar_store::schedule::SystemStats;
+    /// use cellar::schedule::SystemStats;
     /// let stats = SystemStats { runs: 2, total_ns: 30, last_ns: 10 };
     /// assert_eq!(stats.mean(), Duration::from_nanos(15));
     /// ```

@@ -16,7 +16,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{AccessKey, TokenKind};
+/// use cellar::system::{AccessKey, TokenKind};
 ///
 /// struct Position;
 /// let key = AccessKey::component::<Position>();
@@ -38,7 +38,7 @@ pub enum TokenKind {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::AccessKey;
+/// use cellar::system::AccessKey;
 ///
 /// struct Gravity;
 /// assert_eq!(AccessKey::resource::<Gravity>(), AccessKey::resource::<Gravity>());
@@ -57,7 +57,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert!(AccessKey::component::<u32>().type_name().contains("u32"));
     /// ```
     pub fn component<T: 'static>() -> Self {
@@ -73,7 +73,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     /// assert_eq!(AccessKey::resource::<u32>().kind(), TokenKind::Resource);
     /// ```
     pub fn resource<T: 'static>() -> Self {
@@ -92,7 +92,7 @@ impl AccessKey {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     ///
     /// let key = AccessKey::new(TokenKind::Component, TypeId::of::<u8>(), "u8");
     /// assert_eq!(key, AccessKey::component::<u8>());
@@ -106,7 +106,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{AccessKey, TokenKind};
+    /// use cellar::system::{AccessKey, TokenKind};
     /// assert_eq!(AccessKey::component::<u8>().kind(), TokenKind::Component);
     /// ```
     pub fn kind(&self) -> TokenKind {
@@ -119,7 +119,7 @@ impl AccessKey {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert_eq!(AccessKey::component::<u8>().type_id(), TypeId::of::<u8>());
     /// ```
     pub fn type_id(&self) -> TypeId {
@@ -131,7 +131,7 @@ impl AccessKey {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::AccessKey;
+    /// use cellar::system::AccessKey;
     /// assert_eq!(AccessKey::component::<u8>().type_name(), "u8");
     /// ```
     pub fn type_name(&self) -> &'static str {
@@ -180,7 +180,7 @@ impl fmt::Display for AccessKey {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::Borrow;
+/// use cellar::system::Borrow;
 /// assert!(Borrow::Write.is_write());
 /// assert!(!Borrow::Read.is_write());
 /// ```
@@ -198,7 +198,7 @@ impl Borrow {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Borrow;
+    /// use cellar::system::Borrow;
     /// assert!(Borrow::Write.is_write());
     /// ```
     pub fn is_write(self) -> bool {
@@ -216,7 +216,7 @@ impl Borrow {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{Access, AccessKey, Borrow};
+/// use cellar::system::{Access, AccessKey, Borrow};
 ///
 /// struct Velocity;
 /// let mut access = Access::new();
@@ -232,18 +232,31 @@ pub struct AccessConflict {
     pub first: Borrow,
     /// How the later parameter borrows it.
     pub second: Borrow,
+    /// The parameter's type where one parameter aliases within itself
+    /// (`Query<(&mut A, &mut A)>`); `None` where two parameters clash.
+    pub within: Option<&'static str>,
 }
 
 impl fmt::Display for AccessConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let how = |b: Borrow| if b.is_write() { "mutably" } else { "shared" };
-        write!(
-            f,
-            "{} is borrowed {} by one parameter and {} by another",
-            self.key,
-            how(self.first),
-            how(self.second)
-        )
+        match self.within {
+            Some(param) => write!(
+                f,
+                "parameter `{param}` borrows {} mutably and names it again: its items would \
+                 alias; name each component once in a query that writes it",
+                self.key
+            ),
+            None => write!(
+                f,
+                "{} is borrowed {} by one parameter and {} by another; to use both in one \
+                 system put them in a `ParamSet<(..)>` (one at a time), or use one query and \
+                 `Query::get_many_mut` for distinct entities",
+                self.key,
+                how(self.first),
+                how(self.second)
+            ),
+        }
     }
 }
 
@@ -256,7 +269,7 @@ impl std::error::Error for AccessConflict {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::{Access, AccessKey, Borrow};
+/// use cellar::system::{Access, AccessKey, Borrow};
 ///
 /// struct Position;
 /// struct Velocity;
@@ -285,7 +298,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::new().is_empty());
     /// ```
     pub fn new() -> Self {
@@ -297,7 +310,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::exclusive().conflicts_with(&Access::new()));
     /// ```
     pub fn exclusive() -> Self {
@@ -309,7 +322,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(Access::exclusive().is_exclusive());
     /// ```
     pub fn is_exclusive(&self) -> bool {
@@ -321,7 +334,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// assert!(!Access::exclusive().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -337,7 +350,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     ///
     /// let mut access = Access::new();
     /// access.add(AccessKey::resource::<u64>(), Borrow::Read).unwrap();
@@ -350,7 +363,7 @@ impl Access {
             Ok(i) => {
                 let first = self.entries[i].1;
                 if first.is_write() || borrow.is_write() {
-                    Err(AccessConflict { key, first, second: borrow })
+                    Err(AccessConflict { key, first, second: borrow, within: None })
                 } else {
                     Ok(())
                 }
@@ -367,7 +380,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::Access;
+    /// use cellar::system::Access;
     /// let mut access = Access::new();
     /// access.set_exclusive();
     /// assert!(access.is_exclusive());
@@ -381,7 +394,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut access = Access::new();
     /// access.add(AccessKey::component::<i8>(), Borrow::Read).unwrap();
     /// assert_eq!(access.get(&AccessKey::component::<i8>()), Some(Borrow::Read));
@@ -396,7 +409,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut access = Access::new();
     /// access.add(AccessKey::component::<i8>(), Borrow::Write).unwrap();
     /// let (key, borrow) = access.iter().next().unwrap();
@@ -413,7 +426,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut a = Access::new();
     /// a.add(AccessKey::component::<i8>(), Borrow::Write).unwrap();
     /// let mut b = Access::new();
@@ -450,7 +463,7 @@ impl Access {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::{Access, AccessKey, Borrow};
+    /// use cellar::system::{Access, AccessKey, Borrow};
     /// let mut a = Access::new();
     /// a.add(AccessKey::component::<i8>(), Borrow::Read).unwrap();
     /// let b = a.clone();

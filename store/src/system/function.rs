@@ -17,8 +17,8 @@ use crate::commands::CommandReport;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::System;
+/// use cellar::prelude::*;
+/// use cellar::system::System;
 ///
 /// struct Score(u32);
 /// fn add_point(mut score: ResMut<Score>) {
@@ -30,11 +30,18 @@ use crate::commands::CommandReport;
 /// let exclusive = (|world: &mut World| world.clear()).into_system();
 /// assert!(exclusive.access().is_exclusive());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a system",
+    label = "not a system",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else"
+)]
 pub trait IntoSystem<Marker>: Sized {
     /// The system this becomes.
     type System: System;
 
-    /// Wraps `self` into its system, named after its type.
+    /// Wraps `self` into its system, named after its type (a closure: after the function
+    /// around it and where it became a system).
+    #[track_caller]
     fn into_system(self) -> Self::System;
 }
 
@@ -50,6 +57,11 @@ pub struct ExclusiveMarker;
 ///
 /// Implemented for every `FnMut` of up to 12 parameters whose types are system parameters;
 /// not meant to be implemented by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a function of system parameters",
+    label = "not a system",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else"
+)]
 pub trait SystemParamFunction<Marker>: Send + 'static {
     /// The parameters, as one tuple.
     type Param: SystemParam;
@@ -63,8 +75,8 @@ pub trait SystemParamFunction<Marker>: Send + 'static {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::{FunctionSystem, System};
+/// use cellar::prelude::*;
+/// use cellar::system::{FunctionSystem, System};
 ///
 /// fn noop() {}
 /// let system = noop.into_system().with_name("noop");
@@ -85,8 +97,8 @@ impl<Marker, F: SystemParamFunction<Marker>> FunctionSystem<Marker, F> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::System;
+    /// use cellar::prelude::*;
+    /// use cellar::system::System;
     /// let system = (|| {}).into_system().with_name("idle");
     /// assert_eq!(system.name(), "idle");
     /// ```
@@ -108,12 +120,13 @@ impl<Marker, F: SystemParamFunction<Marker>> std::fmt::Debug for FunctionSystem<
 impl<Marker: 'static, F: SystemParamFunction<Marker>> IntoSystem<FunctionMarker<Marker>> for F {
     type System = FunctionSystem<Marker, F>;
 
+    #[track_caller]
     fn into_system(self) -> Self::System {
         let mut access = Access::new();
         let conflict = F::Param::access(&mut access).err();
         FunctionSystem {
             func: self,
-            name: std::any::type_name::<F>().to_owned(),
+            name: system_name::<F>(std::panic::Location::caller()),
             access,
             conflict,
             state: None,
@@ -173,8 +186,8 @@ impl<Marker: 'static, F: SystemParamFunction<Marker>> System for FunctionSystem<
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::System;
+/// use cellar::prelude::*;
+/// use cellar::system::System;
 ///
 /// let system = (|world: &mut World| { world.insert_resource(1u8); }).into_system();
 /// assert!(system.access().is_exclusive());
@@ -194,10 +207,11 @@ impl<F> std::fmt::Debug for ExclusiveSystem<F> {
 impl<F: FnMut(&mut World) + Send + 'static> IntoSystem<ExclusiveMarker> for F {
     type System = ExclusiveSystem<F>;
 
+    #[track_caller]
     fn into_system(self) -> Self::System {
         ExclusiveSystem {
             func: self,
-            name: std::any::type_name::<F>().to_owned(),
+            name: system_name::<F>(std::panic::Location::caller()),
             access: Access::exclusive(),
         }
     }
@@ -226,6 +240,23 @@ impl<F: FnMut(&mut World) + Send + 'static> System for ExclusiveSystem<F> {
     }
 
     fn apply_deferred(&mut self, _world: &mut World, _report: &mut CommandReport) {}
+}
+
+/// A system's default name: a function's path, or, for a closure (whose type name is only
+/// `path::{{closure}}`), the enclosing function and where the closure was turned into a
+/// system: `demo::main closure at src/main.rs:12:5`. Rename with `.named(..)`.
+fn system_name<F>(caller: &std::panic::Location<'_>) -> String {
+    let name = std::any::type_name::<F>();
+    match name.find("::{{closure}}") {
+        Some(at) => format!(
+            "{} closure at {}:{}:{}",
+            &name[..at],
+            caller.file(),
+            caller.line(),
+            caller.column()
+        ),
+        None => name.to_owned(),
+    }
 }
 
 macro_rules! impl_system_param_function {

@@ -8,7 +8,7 @@
 //! tokens it asked for: `&mut` owner for what it writes, `&` owner for what it reads.
 //!
 //! ```
-//! use cellar_store::prelude::*;
+//! use cellar::prelude::*;
 //!
 //! struct Position(f32);
 //! struct Velocity(f32);
@@ -41,14 +41,18 @@
 
 mod access;
 mod function;
+mod param_set;
 mod params;
+mod removed;
 
 pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
 pub use function::{
     ExclusiveMarker, ExclusiveSystem, FunctionMarker, FunctionSystem, IntoSystem,
     SystemParamFunction,
 };
+pub use param_set::{ParamSet, ParamSetState};
 pub use params::{EventReader, EventWriter, Local, Res, ResMut};
+pub use removed::{RemovedComponents, RemovedState};
 
 pub use crate::query::Query;
 
@@ -59,7 +63,7 @@ use std::any::TypeId;
 use qcell::QCellOwner;
 
 use crate::commands::CommandReport;
-use crate::schedule::lend::Lent;
+use crate::lend::Lent;
 use crate::{Storage, World};
 
 /// A unit of work the [`Schedule`](crate::schedule::Schedule) runs.
@@ -72,8 +76,8 @@ use crate::{Storage, World};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::System;
+/// use cellar::prelude::*;
+/// use cellar::system::System;
 ///
 /// fn tick() {}
 /// let system = tick.into_system();
@@ -116,8 +120,8 @@ pub trait System: Send + 'static {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::{SystemInput, System, SystemMeta};
+/// use cellar::prelude::*;
+/// use cellar::system::{SystemInput, System, SystemMeta};
 ///
 /// let mut counter = 0;
 /// let mut system = (move |world: &mut World| {
@@ -156,8 +160,8 @@ impl std::fmt::Debug for SystemInput<'_> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::{FetchContext, AccessKey};
+/// use cellar::prelude::*;
+/// use cellar::system::{FetchContext, AccessKey};
 ///
 /// let mut world = World::new();
 /// world.insert_resource(5u8);
@@ -186,8 +190,8 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::FetchContext;
+    /// use cellar::prelude::*;
+    /// use cellar::system::FetchContext;
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let ctx = FetchContext::new(storage, vec![]);
@@ -203,12 +207,12 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::FetchContext;
+    /// use cellar::prelude::*;
+    /// use cellar::system::FetchContext;
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let ctx = FetchContext::new(storage, vec![]);
-    /// let _: &cellar_store::Storage = ctx.storage();
+    /// let _: &cellar::Storage = ctx.storage();
     /// ```
     pub fn storage(&self) -> &'w Storage {
         self.storage
@@ -224,8 +228,8 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::{AccessKey, FetchContext};
+    /// use cellar::prelude::*;
+    /// use cellar::system::{AccessKey, FetchContext};
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let mut ctx = FetchContext::new(storage, vec![]);
@@ -254,8 +258,8 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::{AccessKey, FetchContext};
+    /// use cellar::prelude::*;
+    /// use cellar::system::{AccessKey, FetchContext};
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let mut ctx = FetchContext::new(storage, vec![]);
@@ -278,8 +282,8 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```should_panic
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::{AccessKey, FetchContext};
+    /// use cellar::prelude::*;
+    /// use cellar::system::{AccessKey, FetchContext};
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let mut ctx = FetchContext::new(storage, vec![]);
@@ -295,8 +299,8 @@ impl<'w> FetchContext<'w> {
     /// # Examples
     ///
     /// ```should_panic
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::{AccessKey, FetchContext};
+    /// use cellar::prelude::*;
+    /// use cellar::system::{AccessKey, FetchContext};
     /// let mut world = World::new();
     /// let (storage, _) = world.split();
     /// let mut ctx = FetchContext::new(storage, vec![]);
@@ -327,7 +331,7 @@ impl<'w> crate::query::TokenSource<'w> for FetchContext<'w> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::system::SystemMeta;
+/// use cellar::system::SystemMeta;
 /// let meta = SystemMeta::default();
 /// assert_eq!(meta.event_types(), 0);
 /// ```
@@ -343,8 +347,8 @@ impl SystemMeta {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
-    /// use cellar_store::system::SystemMeta;
+    /// use cellar::prelude::*;
+    /// use cellar::system::SystemMeta;
     /// let mut meta = SystemMeta::default();
     /// meta.add_frame_update::<u8>(|_world: &mut World| {});
     /// meta.add_frame_update::<u8>(|_world: &mut World| {});
@@ -362,7 +366,7 @@ impl SystemMeta {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::system::SystemMeta;
+    /// use cellar::system::SystemMeta;
     /// assert_eq!(SystemMeta::default().event_types(), 0);
     /// ```
     pub fn event_types(&self) -> usize {
@@ -382,8 +386,8 @@ impl SystemMeta {
 /// A parameter that reads one resource and hands out a copy of it:
 ///
 /// ```
-/// use cellar_store::prelude::*;
-/// use cellar_store::system::{Access, AccessConflict, AccessKey, Borrow, FetchContext,
+/// use cellar::prelude::*;
+/// use cellar::system::{Access, AccessConflict, AccessKey, Borrow, FetchContext,
 ///     SystemMeta, SystemParam};
 ///
 /// #[derive(Clone, Copy)]
@@ -414,6 +418,12 @@ impl SystemMeta {
 /// schedule.run(&mut world);
 /// assert_eq!(*world.resource::<Vec<u64>>().unwrap(), vec![3]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a system's parameter",
+    label = "not a system parameter",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+)]
 pub trait SystemParam {
     /// What the parameter keeps between runs (a query's cache, a local value, a command
     /// buffer).

@@ -18,7 +18,7 @@ use crate::query::{AccessKind, Query, QueryAccess, QueryData, QueryFilter, Query
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Gravity(f32);
 /// #[derive(Default)]
@@ -45,7 +45,7 @@ impl<'w, T> Res<'w, T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn keep(limit: Res<u32>) {
     ///     let r: &u32 = limit.into_inner();
     ///     assert_eq!(*r, 7);
@@ -80,7 +80,7 @@ impl<T: fmt::Debug> fmt::Debug for Res<'_, T> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Counter(u64);
 /// let mut world = World::new();
@@ -101,7 +101,7 @@ impl<'w, T> ResMut<'w, T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn bump(n: ResMut<u32>) {
     ///     let r: &mut u32 = n.into_inner();
     ///     *r += 1;
@@ -224,7 +224,7 @@ impl<T: Send + Sync + 'static> SystemParam for Option<ResMut<'_, T>> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Runs(u32);
 /// fn count(mut local: Local<u32>, mut runs: ResMut<Runs>) {
@@ -332,7 +332,7 @@ fn init_events<E: Send + Sync + 'static>(world: &mut World, meta: &mut SystemMet
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Hit(u32);
 /// #[derive(Default)]
@@ -364,7 +364,7 @@ impl<E> EventWriter<'_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|mut w: EventWriter<u8>| { w.send(1); });
     /// let mut world = World::new();
@@ -380,7 +380,7 @@ impl<E> EventWriter<'_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|mut w: EventWriter<u8>| w.send_batch([1, 2]));
     /// let mut world = World::new();
@@ -426,7 +426,7 @@ impl<E: Send + Sync + 'static> SystemParam for EventWriter<'_, E> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// #[derive(Default)]
 /// struct Seen(Vec<u32>);
@@ -454,7 +454,7 @@ impl<'w, E> EventReader<'w, '_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// fn drain(mut r: EventReader<u8>) {
     ///     for _event in r.read() {}
     ///     assert!(r.is_empty());
@@ -472,7 +472,7 @@ impl<'w, E> EventReader<'w, '_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|r: EventReader<u8>| assert_eq!(r.len(), 0));
     /// schedule.run(&mut World::new());
@@ -486,7 +486,7 @@ impl<'w, E> EventReader<'w, '_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|r: EventReader<u8>| assert!(r.is_empty()));
     /// schedule.run(&mut World::new());
@@ -501,7 +501,7 @@ impl<'w, E> EventReader<'w, '_, E> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_store::prelude::*;
+    /// use cellar::prelude::*;
     /// let mut schedule = Schedule::new();
     /// schedule.add_system(|r: EventReader<u8>| assert_eq!(r.missed(), 0));
     /// schedule.run(&mut World::new());
@@ -553,7 +553,7 @@ impl<E: Send + Sync + 'static> SystemParam for EventReader<'_, '_, E> {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::prelude::*;
+/// use cellar::prelude::*;
 ///
 /// struct Position(f32);
 /// struct Velocity(f32);
@@ -570,21 +570,26 @@ impl<E: Send + Sync + 'static> SystemParam for EventReader<'_, '_, E> {
 /// schedule.run(&mut world);
 /// assert_eq!(world.get::<Position>(e).unwrap().0, 1.5);
 /// ```
-impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F> {
-    type State = QueryState<Q, F>;
-    type Item<'w, 's> = Query<'w, 's, Q, F>;
+impl<Q: QueryData, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F> {
+    type State = QueryState<Q::Static, F>;
+    type Item<'w, 's> = Query<'w, 's, Q::Static, F>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
-        let query = QueryAccess::of::<Q, F>().map_err(|err| {
+        let query = QueryAccess::of::<Q::Static, F>().map_err(|err| {
             let name = match err {
                 crate::QueryError::Conflict { component } => component,
                 _ => std::any::type_name::<Q>(),
             };
-            // The query aliases within itself: report it as a write beside a read.
+            // The query aliases within itself.
             AccessConflict {
-                key: AccessKey::new(TokenKind::Component, std::any::TypeId::of::<(Q, F)>(), name),
+                key: AccessKey::new(
+                    TokenKind::Component,
+                    std::any::TypeId::of::<(Q::Static, F)>(),
+                    name,
+                ),
                 first: Borrow::Write,
-                second: Borrow::Read,
+                second: Borrow::Write,
+                within: Some(std::any::type_name::<Query<'static, 'static, Q::Static, F>>()),
             }
         })?;
         for item in query.iter() {
@@ -597,14 +602,14 @@ impl<Q: QueryData + 'static, F: QueryFilter + 'static> SystemParam for Query<'_,
         Ok(())
     }
 
-    fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q, F> {
+    fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q::Static, F> {
         QueryState::new(world)
     }
 
     fn fetch<'w, 's>(
-        state: &'s mut QueryState<Q, F>,
+        state: &'s mut QueryState<Q::Static, F>,
         ctx: &mut FetchContext<'w>,
-    ) -> Query<'w, 's, Q, F> {
+    ) -> Query<'w, 's, Q::Static, F> {
         let storage = ctx.storage();
         state.query(storage, ctx).unwrap_or_else(|err| panic!("{err}"))
     }

@@ -13,21 +13,6 @@ struct Marker;
 fn is_send<T: Send>() {}
 fn is_sync<T: Sync>() {}
 
-/// `assert_not_impl!(T: Trait)` compiles only if `T` does *not* implement `Trait`: with the
-/// trait, both impls of `Ambiguous` apply and the call is ambiguous.
-macro_rules! assert_not_impl {
-    ($ty:ty: $tr:path) => {
-        const _: fn() = || {
-            trait Ambiguous<A> {
-                fn some_item() {}
-            }
-            impl<T: ?Sized> Ambiguous<()> for T {}
-            impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
-            let _ = <$ty as Ambiguous<_>>::some_item;
-        };
-    };
-}
-
 // `V: Send + Sync` (u64): both.
 #[test]
 fn arenas_of_send_sync_values_are_send_and_sync() {

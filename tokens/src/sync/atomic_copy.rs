@@ -6,295 +6,432 @@
 //! with *atomic* accesses (a plain read racing a write is a data race, whatever we do with
 //! the result): readers load the value word by word, writers store it word by word.
 //!
-//! A second rule bites here: a `T` may have padding bytes, and a typed copy of a `T` (its
-//! creation, `new`, a write through `&mut T`) leaves them uninitialized. Loading such a word
-//! as a `u64` would make an integer out of uninitialized bytes, which is undefined behaviour
-//! in Rust even if the bits are never looked at. So the loads here are *frozen* loads: one
-//! load instruction in `asm!`, whose output register holds definite bits whatever the
-//! abstract machine thought of the memory. The same frozen load, applied to a local copy,
-//! turns a value about to be written into fully initialized words, so the atomic stores of
-//! std never see an uninitialized byte either. This is the technique of the
-//! `atomic-maybe-uninit` crate, reduced to aligned loads.
+//! Two more rules bite here, and both are about what a word of a `T` may hold:
 //!
-//! Frozen loads exist for x86_64 and aarch64 (the `frozen` module). Elsewhere readers never copy
+//! - **Uninitialized bytes.** A `T` may have padding, which a typed copy leaves
+//!   uninitialized. Turning such a word into a `u64` is undefined behaviour, even if the bits
+//!   are never looked at.
+//! - **Provenance.** A `T` may hold a pointer (`Box`, `Arc`, `&str`). A pointer that passes
+//!   through an integer loses its provenance, and using it afterwards is undefined behaviour
+//!   under strict provenance.
+//!
+//! So no word here is ever an integer. Each is moved as a `MaybeUninit<uN>` (or
+//! `MaybeUninit<__m128i>`) operand of one load or store instruction in `asm!`: `MaybeUninit`
+//! bytes carry whatever the memory held, initialized or not, with its provenance, and an
+//! `asm!` block may move such bytes like any Rust copy would, but as one single-copy-atomic
+//! access. This is the technique of the `atomic-maybe-uninit` crate, reduced to aligned
+//! loads and stores (plus, for `AtomicCell`'s lock-free path, `xchg` and `lock cmpxchg`).
+//! No padding is frozen and no word is spilled to memory to be re-read: a value goes from
+//! registers to the cell, as with std's atomics.
+//!
+//! The instructions exist for x86_64 and aarch64 (the [`word`] module). Elsewhere, under
+//! miri (which cannot run `asm!`) and under `--cfg cellar_sanitize` (for ThreadSanitizer,
+//! which does not see the synchronization an `asm!` block does), readers never copy
 //! optimistically: they take the lock and read with a plain copy, which races with nobody.
 #![allow(unsafe_code)] // Word-wise atomic copies of arbitrary `T` through raw pointers.
 
+#[cfg(all(
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 use core::mem::{MaybeUninit, align_of, size_of};
 
 /// The width in bytes of the words a `T` is copied in: its alignment, at most 8. `T`'s size
 /// is a multiple of its alignment, so the words tile the value exactly.
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 pub(crate) const fn word_size<T>() -> usize {
     let align = align_of::<T>();
     if align >= 8 { 8 } else { align }
 }
 
-/// Frozen loads of one aligned word, `WIDTH` bytes wide, returned zero-extended.
+/// Single-instruction accesses of one aligned word, whose value is `MaybeUninit`.
 ///
-/// Each is a single load instruction, so it is single-copy atomic (a relaxed atomic load)
-/// on these targets, and its result is definite even where the memory held padding.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-pub(crate) mod frozen {
+/// Each is one load or store instruction (or one locked read-modify-write) of a naturally
+/// aligned word, so it is single-copy atomic on these targets: a relaxed atomic access in
+/// Rust's memory model, which may race with other atomic accesses (std's or these).
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub(crate) mod word {
     use core::arch::asm;
+    use core::mem::MaybeUninit;
 
-    macro_rules! frozen_load {
-        ($(#[$doc:meta])* $name:ident, $ty:ty, $x86:literal, $arm:literal) => {
-            $(#[$doc])*
-            ///
-            /// # Safety
-            ///
-            /// - `src` is valid for reads of the word's width and aligned to it.
-            #[inline(always)]
-            pub(crate) unsafe fn $name(src: *const $ty) -> u64 {
-                let out: u64;
-                // SAFETY:
-                // - the caller guarantees `src` is valid and aligned; the instruction reads
-                //   exactly that word and writes only `out`.
-                unsafe {
-                    #[cfg(target_arch = "x86_64")]
-                    asm!($x86, src = in(reg) src, out = lateout(reg) out,
-                         options(nostack, preserves_flags, readonly));
-                    #[cfg(target_arch = "aarch64")]
-                    asm!($arm, src = in(reg) src, out = lateout(reg) out,
-                         options(nostack, preserves_flags, readonly));
+    /// An unsigned integer type whose memory this module accesses atomically.
+    ///
+    /// # Safety
+    ///
+    /// - Implemented only here, for `u8`, `u16`, `u32` and `u64`, each method one instruction
+    ///   on exactly that word.
+    pub(crate) unsafe trait Word: Copy {
+        /// Loads the word at `src` (relaxed).
+        ///
+        /// # Safety
+        ///
+        /// - `src` is valid for reads of `Self` and aligned to its size; every concurrent
+        ///   write to it is atomic.
+        unsafe fn load(src: *const Self) -> MaybeUninit<Self>;
+
+        /// Stores `value` at `dst` (relaxed).
+        ///
+        /// # Safety
+        ///
+        /// - `dst` is valid for writes of `Self` and aligned to its size; every concurrent
+        ///   access to it is atomic.
+        unsafe fn store(dst: *mut Self, value: MaybeUninit<Self>);
+
+        /// Loads the word at `src` as an initialized integer: the output register holds
+        /// definite bits, whatever the abstract machine thought of the memory (a freeze).
+        /// Only loom's model needs integers; it does not model provenance.
+        ///
+        /// # Safety
+        ///
+        /// - As for [`load`](Self::load).
+        #[cfg(loom)]
+        unsafe fn load_frozen(src: *const Self) -> Self;
+
+        /// Swaps `value` into `dst`, returning the old word (sequentially consistent).
+        ///
+        /// # Safety
+        ///
+        /// - As for [`store`](Self::store), and `dst` is also valid for reads.
+        #[cfg(all(not(loom), target_arch = "x86_64"))]
+        unsafe fn swap(dst: *mut Self, value: MaybeUninit<Self>) -> MaybeUninit<Self>;
+
+        /// Replaces the word at `dst` with `new` if its bits equal `expected`'s; returns the
+        /// word found and whether the exchange happened (sequentially consistent). The
+        /// comparison is the processor's, of the bits in the registers.
+        ///
+        /// # Safety
+        ///
+        /// - As for [`swap`](Self::swap).
+        #[cfg(all(not(loom), target_arch = "x86_64"))]
+        unsafe fn compare_exchange(
+            dst: *mut Self,
+            expected: MaybeUninit<Self>,
+            new: MaybeUninit<Self>,
+        ) -> (MaybeUninit<Self>, bool);
+    }
+
+    macro_rules! word {
+        ($ty:ty, $class:ident, $acc:tt,
+         x86: $x_load:literal, $x_store:literal, $x_xchg:literal, $x_cmpxchg:literal;
+         arm: $a_load:literal, $a_store:literal) => {
+            // SAFETY:
+            // - each method is one instruction on exactly the `$ty` at the pointer.
+            unsafe impl Word for $ty {
+                #[inline(always)]
+                unsafe fn load(src: *const Self) -> MaybeUninit<Self> {
+                    let out;
+                    // SAFETY:
+                    // - the caller guarantees `src` is valid and aligned; the instruction
+                    //   reads exactly that word and writes only `out`.
+                    unsafe {
+                        #[cfg(target_arch = "x86_64")]
+                        asm!($x_load, src = in(reg) src, out = lateout($class) out,
+                             options(nostack, preserves_flags, readonly));
+                        #[cfg(target_arch = "aarch64")]
+                        asm!($a_load, src = in(reg) src, out = lateout(reg) out,
+                             options(nostack, preserves_flags, readonly));
+                    }
+                    out
                 }
-                out
+
+                #[inline(always)]
+                unsafe fn store(dst: *mut Self, value: MaybeUninit<Self>) {
+                    // SAFETY:
+                    // - the caller guarantees `dst` is valid and aligned; the instruction
+                    //   writes exactly that word and nothing else.
+                    unsafe {
+                        #[cfg(target_arch = "x86_64")]
+                        asm!($x_store, dst = in(reg) dst, value = in($class) value,
+                             options(nostack, preserves_flags));
+                        #[cfg(target_arch = "aarch64")]
+                        asm!($a_store, dst = in(reg) dst, value = in(reg) value,
+                             options(nostack, preserves_flags));
+                    }
+                }
+
+                #[cfg(loom)]
+                #[inline(always)]
+                unsafe fn load_frozen(src: *const Self) -> Self {
+                    let out;
+                    // SAFETY:
+                    // - as in `load`; the output is an integer, so it is initialized.
+                    unsafe {
+                        #[cfg(target_arch = "x86_64")]
+                        asm!($x_load, src = in(reg) src, out = lateout($class) out,
+                             options(nostack, preserves_flags, readonly));
+                        #[cfg(target_arch = "aarch64")]
+                        asm!($a_load, src = in(reg) src, out = lateout(reg) out,
+                             options(nostack, preserves_flags, readonly));
+                    }
+                    out
+                }
+
+                #[cfg(all(not(loom), target_arch = "x86_64"))]
+                #[inline(always)]
+                unsafe fn swap(dst: *mut Self, value: MaybeUninit<Self>) -> MaybeUninit<Self> {
+                    let mut word = value;
+                    // SAFETY:
+                    // - `dst` is valid, aligned and only accessed atomically (caller);
+                    //   `xchg` with a memory operand is locked, and writes only that word
+                    //   and `word`.
+                    unsafe {
+                        asm!($x_xchg, dst = in(reg) dst, word = inout($class) word,
+                             options(nostack, preserves_flags))
+                    };
+                    word
+                }
+
+                #[cfg(all(not(loom), target_arch = "x86_64"))]
+                #[inline(always)]
+                unsafe fn compare_exchange(
+                    dst: *mut Self,
+                    expected: MaybeUninit<Self>,
+                    new: MaybeUninit<Self>,
+                ) -> (MaybeUninit<Self>, bool) {
+                    let mut found = expected;
+                    let swapped: u8;
+                    // SAFETY:
+                    // - as in `swap`; `lock cmpxchg` reads and maybe writes only that word,
+                    //   and writes the accumulator (`found`), `swapped` and the flags (not
+                    //   preserved).
+                    unsafe {
+                        asm!($x_cmpxchg, "sete {swapped}", dst = in(reg) dst,
+                             new = in($class) new, swapped = out(reg_byte) swapped,
+                             inout($acc) found, options(nostack))
+                    };
+                    (found, swapped != 0)
+                }
             }
         };
     }
 
-    frozen_load!(/** One byte. */ load8, u8,
-        "movzx {out:e}, byte ptr [{src}]", "ldrb {out:w}, [{src}]");
-    frozen_load!(/** Two bytes. */ load16, u16,
-        "movzx {out:e}, word ptr [{src}]", "ldrh {out:w}, [{src}]");
-    frozen_load!(/** Four bytes. */ load32, u32,
-        "mov {out:e}, dword ptr [{src}]", "ldr {out:w}, [{src}]");
-    frozen_load!(/** Eight bytes. */ load64, u64,
-        "mov {out}, qword ptr [{src}]", "ldr {out}, [{src}]");
+    word!(u8, reg_byte, "al",
+        x86: "mov {out}, byte ptr [{src}]", "mov byte ptr [{dst}], {value}",
+             "xchg byte ptr [{dst}], {word}", "lock cmpxchg byte ptr [{dst}], {new}";
+        arm: "ldrb {out:w}, [{src}]", "strb {value:w}, [{dst}]");
+    word!(u16, reg, "ax",
+        x86: "mov {out:x}, word ptr [{src}]", "mov word ptr [{dst}], {value:x}",
+             "xchg word ptr [{dst}], {word:x}", "lock cmpxchg word ptr [{dst}], {new:x}";
+        arm: "ldrh {out:w}, [{src}]", "strh {value:w}, [{dst}]");
+    word!(u32, reg, "eax",
+        x86: "mov {out:e}, dword ptr [{src}]", "mov dword ptr [{dst}], {value:e}",
+             "xchg dword ptr [{dst}], {word:e}", "lock cmpxchg dword ptr [{dst}], {new:e}";
+        arm: "ldr {out:w}, [{src}]", "str {value:w}, [{dst}]");
+    word!(u64, reg, "rax",
+        x86: "mov {out}, qword ptr [{src}]", "mov qword ptr [{dst}], {value}",
+             "xchg qword ptr [{dst}], {word}", "lock cmpxchg qword ptr [{dst}], {new}";
+        arm: "ldr {out}, [{src}]", "str {value}, [{dst}]");
 
-    /// A frozen load of 16 bytes, as two (or more) single-copy-atomic loads of the 8-byte
-    /// words in it: a torn pair is caught by the caller's stamp check like any torn copy.
-    /// One 16-byte load lets the copy be stored with 16-byte stores, which the consumer's
-    /// 16-byte loads can forward from (eight-byte stores read back 16 at a time stall).
+    /// 16 bytes as one SSE register.
+    #[cfg(all(not(loom), target_arch = "x86_64"))]
+    pub(crate) type Pair = core::arch::x86_64::__m128i;
+
+    /// Loads 16 bytes with one `movups`: on an 8-aligned address, two single-copy-atomic
+    /// 8-byte loads as far as racing writers can tell (a torn pair is caught by the caller's
+    /// stamp check like any torn copy). One 16-byte load lets the copy be stored with 16-byte
+    /// stores, which a consumer's 16-byte loads can forward from.
     ///
     /// # Safety
     ///
-    /// - `src` is valid for reads of 16 bytes and aligned to 8.
+    /// - `src` is valid for reads of 16 bytes and aligned to 8; every concurrent write to them
+    ///   is atomic.
     #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
-    pub(crate) unsafe fn load128(src: *const u8) -> core::arch::x86_64::__m128i {
+    pub(crate) unsafe fn load_pair(src: *const Pair) -> MaybeUninit<Pair> {
         let out;
         // SAFETY:
         // - the caller guarantees `src` is valid; `movups` needs no alignment, reads exactly
         //   those 16 bytes and writes only `out`.
         unsafe {
-            asm!("movups {out}, xmmword ptr [{src}]", src = in(reg) src, out = lateout(xmm_reg) out,
-                 options(nostack, preserves_flags, readonly))
+            asm!("movups {out}, xmmword ptr [{src}]", src = in(reg) src,
+                 out = lateout(xmm_reg) out, options(nostack, preserves_flags, readonly))
         };
         out
     }
 
-    /// A frozen load of a word of `width` bytes (1, 2, 4 or 8), zero-extended.
+    /// Stores 16 bytes with one `movups`: two single-copy-atomic 8-byte stores on an
+    /// 8-aligned address, as for [`load_pair`].
     ///
     /// # Safety
     ///
-    /// - `src` is valid for reads of `width` bytes and aligned to `width`.
-    #[inline(always)]
-    pub(crate) unsafe fn load(src: *const u8, width: usize) -> u64 {
-        match width {
-            // SAFETY:
-            // - the caller's guarantee, for the one width chosen.
-            1 => unsafe { load8(src) },
-            // SAFETY: as above.
-            2 => unsafe { load16(src.cast()) },
-            // SAFETY: as above.
-            4 => unsafe { load32(src.cast()) },
-            // SAFETY: as above.
-            _ => unsafe { load64(src.cast()) },
-        }
-    }
-
-    /// Atomically swaps the `width`-byte word at `dst` (1, 2, 4 or 8) for the low bytes of
-    /// `new`, returning the old word frozen and zero-extended. Sequentially consistent (`xchg`).
-    ///
-    /// # Safety
-    ///
-    /// - `dst` is valid for reads and writes of `width` bytes and aligned to `width`, and
-    ///   every concurrent access to it is atomic.
+    /// - `dst` is valid for writes of 16 bytes and aligned to 8; every concurrent access to
+    ///   them is atomic.
     #[cfg(all(not(loom), target_arch = "x86_64"))]
     #[inline(always)]
-    pub(crate) unsafe fn swap(dst: *mut u8, width: usize, new: u64) -> u64 {
-        let mut word = new;
-        // SAFETY (each arm):
-        // - `dst` is valid, aligned and only accessed atomically (caller); `xchg` with a
-        //   memory operand is locked, and writes only that word and `word`.
-        match width {
-            // SAFETY: as above.
-            1 => unsafe {
-                asm!("xchg byte ptr [{dst}], {word:l}", dst = in(reg) dst,
-                     word = inout(reg) word, options(nostack, preserves_flags))
-            },
-            // SAFETY: as above.
-            2 => unsafe {
-                asm!("xchg word ptr [{dst}], {word:x}", dst = in(reg) dst,
-                     word = inout(reg) word, options(nostack, preserves_flags))
-            },
-            // SAFETY: as above.
-            4 => unsafe {
-                asm!("xchg dword ptr [{dst}], {word:e}", dst = in(reg) dst,
-                     word = inout(reg) word, options(nostack, preserves_flags))
-            },
-            // SAFETY: as above.
-            _ => unsafe {
-                asm!("xchg qword ptr [{dst}], {word}", dst = in(reg) dst,
-                     word = inout(reg) word, options(nostack, preserves_flags))
-            },
-        }
-        word & mask(width)
-    }
-
-    /// Atomically replaces the `width`-byte word at `dst` with `new` if it equals `expected`
-    /// (both zero-extended), returning the word it found, frozen: the exchange happened iff
-    /// that equals `expected`. Sequentially consistent (`lock cmpxchg`).
-    ///
-    /// # Safety
-    ///
-    /// - As for [`swap`].
-    #[cfg(all(not(loom), target_arch = "x86_64"))]
-    #[inline(always)]
-    pub(crate) unsafe fn compare_exchange(
-        dst: *mut u8,
-        width: usize,
-        expected: u64,
-        new: u64,
-    ) -> u64 {
-        let mut found = expected;
-        // SAFETY (each arm):
-        // - as in `swap`; `lock cmpxchg` reads and maybe writes only that word, and writes
-        //   the accumulator (`found`) and the flags (not preserved).
-        match width {
-            // SAFETY: as above.
-            1 => unsafe {
-                asm!("lock cmpxchg byte ptr [{dst}], {new:l}", dst = in(reg) dst,
-                     new = in(reg) new, inout("rax") found, options(nostack))
-            },
-            // SAFETY: as above.
-            2 => unsafe {
-                asm!("lock cmpxchg word ptr [{dst}], {new:x}", dst = in(reg) dst,
-                     new = in(reg) new, inout("rax") found, options(nostack))
-            },
-            // SAFETY: as above.
-            4 => unsafe {
-                asm!("lock cmpxchg dword ptr [{dst}], {new:e}", dst = in(reg) dst,
-                     new = in(reg) new, inout("rax") found, options(nostack))
-            },
-            // SAFETY: as above.
-            _ => unsafe {
-                asm!("lock cmpxchg qword ptr [{dst}], {new}", dst = in(reg) dst,
-                     new = in(reg) new, inout("rax") found, options(nostack))
-            },
-        }
-        found & mask(width)
-    }
-
-    /// The low `width` bytes set.
-    #[cfg(all(not(loom), target_arch = "x86_64"))]
-    #[inline(always)]
-    pub(crate) const fn mask(width: usize) -> u64 {
-        if width >= 8 { u64::MAX } else { (1u64 << (width * 8)) - 1 }
+    pub(crate) unsafe fn store_pair(dst: *mut Pair, value: MaybeUninit<Pair>) {
+        // SAFETY:
+        // - the caller guarantees `dst` is valid; `movups` writes exactly those 16 bytes.
+        unsafe {
+            asm!("movups xmmword ptr [{dst}], {value}", dst = in(reg) dst,
+                 value = in(xmm_reg) value, options(nostack, preserves_flags))
+        };
     }
 }
 
-/// Copies `*src` with frozen word loads: every byte of the result is initialized, padding
-/// included. Racing writers make the copy torn, never undefined: callers validate it.
+/// Runs `$body` with `$w` naming the [`word::Word`] type of `$width` bytes (1, 2, 4 or 8).
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+macro_rules! with_word {
+    ($width:expr, |$w:ident| $body:expr) => {
+        match $width {
+            1 => {
+                type $w = u8;
+                $body
+            }
+            2 => {
+                type $w = u16;
+                $body
+            }
+            4 => {
+                type $w = u32;
+                $body
+            }
+            _ => {
+                type $w = u64;
+                $body
+            }
+        }
+    };
+}
+#[cfg(all(not(loom), not(any(miri, cellar_sanitize)), target_arch = "x86_64"))]
+pub(crate) use with_word;
+
+/// Copies `*src` with single-instruction word loads. Racing writers make the copy torn,
+/// never undefined: callers validate it before `assume_init`.
 ///
 /// # Safety
 ///
 /// - `src` is valid for reads of a `T` and aligned for it.
 /// - Every concurrent write to `*src` is an atomic store of words of [`word_size::<T>()`]
 ///   bytes ([`store`]).
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[inline(always)]
 pub(crate) unsafe fn load<T>(src: *const T) -> MaybeUninit<T> {
-    let width = word_size::<T>();
+    // SAFETY:
+    // - the caller's guarantees, with the word of `word_size::<T>()` bytes.
+    with_word!(word_size::<T>(), |W| unsafe { load_words::<T, W>(src) })
+}
+
+/// [`load`] with the word type chosen.
+///
+/// # Safety
+///
+/// - As for [`load`], and `W` is `word_size::<T>()` bytes.
+#[cfg(all(not(any(miri, cellar_sanitize)), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[inline(always)]
+unsafe fn load_words<T, W: word::Word>(src: *const T) -> MaybeUninit<T> {
+    let words = size_of::<T>() / size_of::<W>();
     let mut out = MaybeUninit::<T>::uninit();
-    let (src, dst) = (src.cast::<u8>(), out.as_mut_ptr().cast::<u8>());
-    let mut offset = 0;
+    let (src, dst) = (src.cast::<W>(), out.as_mut_ptr().cast::<MaybeUninit<W>>());
+    let mut i = 0;
     #[cfg(all(not(loom), target_arch = "x86_64"))]
-    if width == 8 {
-        while offset + 16 <= size_of::<T>() {
-            let (s, d) = (src.wrapping_add(offset), dst.wrapping_add(offset));
+    if size_of::<W>() == 8 {
+        while i + 2 <= words {
             // SAFETY:
-            // - `s` is 16 bytes of `*src`, aligned to 8 (caller, and the bound above);
+            // - `src.wrapping_add(i)` is 16 bytes of `*src`, aligned to 8 (caller, and the bound);
             //   writers store atomically (caller), so this load races with no plain write.
-            let pair = unsafe { frozen::load128(s) };
+            let pair = unsafe { word::load_pair(src.wrapping_add(i).cast()) };
             // SAFETY:
-            // - `d` is 16 bytes of our own `out`, valid for an unaligned write.
-            unsafe { d.cast::<core::arch::x86_64::__m128i>().write_unaligned(pair) };
-            offset += 16;
+            // - 16 bytes of our own `out`, valid for an unaligned write.
+            unsafe { dst.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().write_unaligned(pair) };
+            i += 2;
         }
     }
-    while offset < size_of::<T>() {
-        // `offset + width <= size_of::<T>()` and `offset` is a multiple of `width`, which
-        // divides T's alignment: the word is in bounds and aligned in both values.
-        let (s, d) = (src.wrapping_add(offset), dst.wrapping_add(offset));
+    while i < words {
+        // `i < words` and `W` divides T's alignment: the word is in bounds and aligned in
+        // both values.
         // SAFETY:
-        // - `s` is a valid, aligned word of `*src` (caller, and the bound above); concurrent
-        //   writers store atomically (caller), so this load races with no plain write.
-        let word = unsafe { frozen::load(s, width) };
-        match width {
-            // SAFETY:
-            // - `d` is an aligned word of our own `out`, valid for writes.
-            1 => unsafe { d.write(word as u8) },
-            // SAFETY: as above.
-            2 => unsafe { d.cast::<u16>().write(word as u16) },
-            // SAFETY: as above.
-            4 => unsafe { d.cast::<u32>().write(word as u32) },
-            // SAFETY: as above.
-            _ => unsafe { d.cast::<u64>().write(word) },
-        }
-        offset += width;
+        // - a valid, aligned word of `*src` (caller, and the bound above); concurrent writers
+        //   store atomically (caller), so this load races with no plain write.
+        let word = unsafe { W::load(src.wrapping_add(i)) };
+        // SAFETY:
+        // - an aligned word of our own `out`, valid for writes.
+        unsafe { dst.wrapping_add(i).write(word) };
+        i += 1;
     }
     out
 }
 
-/// Stores `*value` into `*dst` with relaxed atomic word stores of frozen words: each word is
-/// read from `value` with a frozen load, so padding bytes go out as definite bits. (The words
-/// are never gathered into a `MaybeUninit<T>` passed by value: such a copy may lose its
-/// padding bytes again.)
+/// Stores `*value` into `*dst` with single-instruction (relaxed) word stores. The words are
+/// read from `value` as `MaybeUninit`, so padding and pointers go out as they are.
 ///
 /// # Safety
 ///
 /// - `dst` is valid for writes of a `T` and aligned for it, and every other access to it
 ///   while this runs is a [`load`] or another `store` (atomic, of the same word size).
-#[cfg(all(not(loom), any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[cfg(all(
+    not(loom),
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 #[inline(always)]
 pub(crate) unsafe fn store<T>(dst: *mut T, value: &T) {
-    use crate::primitive::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
-    let width = word_size::<T>();
-    let (src, dst) = (core::ptr::from_ref(value).cast::<u8>(), dst.cast::<u8>());
-    let mut offset = 0;
-    while offset < size_of::<T>() {
-        // In bounds and aligned in both values, as in `load`.
-        let (s, d) = (src.wrapping_add(offset), dst.wrapping_add(offset));
-        // SAFETY:
-        // - `s` is an aligned word of `*value`, borrowed and thus valid for reads.
-        let word = unsafe { frozen::load(s, width) };
-        // Relaxed: the caller orders the whole copy with its sequence stamp and fences.
-        match width {
+    // SAFETY:
+    // - the caller's guarantees, with the word of `word_size::<T>()` bytes.
+    with_word!(word_size::<T>(), |W| unsafe { store_words::<T, W>(dst, value) })
+}
+
+/// [`store`] with the word type chosen.
+///
+/// # Safety
+///
+/// - As for [`store`], and `W` is `word_size::<T>()` bytes.
+#[cfg(all(
+    not(loom),
+    not(any(miri, cellar_sanitize)),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[inline(always)]
+unsafe fn store_words<T, W: word::Word>(dst: *mut T, value: &T) {
+    let words = size_of::<T>() / size_of::<W>();
+    let (src, dst) = (core::ptr::from_ref(value).cast::<MaybeUninit<W>>(), dst.cast::<W>());
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    if size_of::<W>() == 8 {
+        while i + 2 <= words {
             // SAFETY:
-            // - `d` is a valid, aligned word of `*dst`, and every concurrent access to it is
-            //   atomic (caller); the atomic integers have the integers' layout.
-            1 => unsafe { AtomicU8::from_ptr(d) }.store(word as u8, Relaxed),
-            // SAFETY: as above.
-            2 => unsafe { AtomicU16::from_ptr(d.cast()) }.store(word as u16, Relaxed),
-            // SAFETY: as above.
-            4 => unsafe { AtomicU32::from_ptr(d.cast()) }.store(word as u32, Relaxed),
-            // SAFETY: as above.
-            _ => unsafe { AtomicU64::from_ptr(d.cast()) }.store(word, Relaxed),
+            // - 16 bytes of `*value`, borrowed and thus valid for reads; `MaybeUninit` may
+            //   hold any bytes.
+            let pair =
+                unsafe { src.wrapping_add(i).cast::<MaybeUninit<word::Pair>>().read_unaligned() };
+            // SAFETY:
+            // - 16 bytes of `*dst`, aligned to 8, only accessed atomically (caller).
+            unsafe { word::store_pair(dst.wrapping_add(i).cast(), pair) };
+            i += 2;
         }
-        offset += width;
     }
+    while i < words {
+        // In bounds and aligned in both values, as in `load_words`.
+        // SAFETY:
+        // - an aligned word of `*value`, borrowed and thus valid for reads; `MaybeUninit`
+        //   may hold any bytes.
+        let word = unsafe { src.wrapping_add(i).read() };
+        // SAFETY:
+        // - a valid, aligned word of `*dst`, only accessed atomically (caller).
+        unsafe { W::store(dst.wrapping_add(i), word) };
+        i += 1;
+    }
+}
+
+/// Copies `*src` into fresh integer words, freezing padding: loom's model keeps values in
+/// atomic integers.
+///
+/// # Safety
+///
+/// - `src` is valid for reads of a `T`, aligned, and not written concurrently.
+#[cfg(loom)]
+unsafe fn load_frozen_words<T>(src: *const T) -> Vec<u64> {
+    fn copy<T, W: word::Word>(src: *const T) -> Vec<u64> {
+        let mut words = vec![0u64; size_of::<T>().div_ceil(8)];
+        let dst = words.as_mut_ptr().cast::<W>();
+        for i in 0..size_of::<T>() / size_of::<W>() {
+            // SAFETY:
+            // - an aligned word of `*src` (caller), and one of `words`, which holds at least
+            //   `size_of::<T>()` bytes aligned to 8.
+            unsafe { dst.wrapping_add(i).write(W::load_frozen(src.cast::<W>().wrapping_add(i))) };
+        }
+        words
+    }
+    with_word!(word_size::<T>(), |W| copy::<T, W>(src))
 }
 
 /// A value that readers copy while a writer, holding the lock that guards it, overwrites it.
@@ -348,13 +485,17 @@ impl<T> RacyCell<T> {
         self.value.get()
     }
 
-    /// A copy of the value that may be torn by a concurrent writer; all its bytes are
-    /// initialized. Validate it with the stamp before `assume_init`.
+    /// A copy of the value that may be torn by a concurrent writer; its bytes are the
+    /// memory's, pointers with their provenance. Validate it with the stamp before
+    /// `assume_init`.
     ///
     /// # Safety
     ///
     /// - Writers follow this type's invariants.
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    #[cfg(all(
+        not(any(miri, cellar_sanitize)),
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     #[inline(always)]
     pub(crate) unsafe fn load_racy(&self) -> MaybeUninit<T> {
         // SAFETY:
@@ -387,7 +528,10 @@ impl<T> RacyCell<T> {
     ///   dropped.
     #[inline(always)]
     pub(crate) unsafe fn write_locked(&self, value: T) {
-        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        #[cfg(all(
+            not(any(miri, cellar_sanitize)),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
         {
             // The cell takes ownership of the bytes; the local must not be dropped.
             let value = core::mem::ManuallyDrop::new(value);
@@ -396,10 +540,14 @@ impl<T> RacyCell<T> {
             //   word loads by optimistic readers (invariants).
             unsafe { store(self.as_ptr(), &*value) }
         }
-        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        #[cfg(any(
+            miri,
+            cellar_sanitize,
+            not(any(target_arch = "x86_64", target_arch = "aarch64"))
+        ))]
         // SAFETY:
-        // - without frozen loads nobody reads optimistically, and the caller holds the lock:
-        //   nothing accesses the value concurrently.
+        // - without word instructions nobody reads optimistically, and the caller holds the
+        //   lock: nothing accesses the value concurrently.
         unsafe {
             self.as_ptr().write(value)
         }
@@ -408,25 +556,11 @@ impl<T> RacyCell<T> {
 
 #[cfg(loom)]
 impl<T> RacyCell<T> {
-    const WORDS: usize = size_of::<T>().div_ceil(8);
-
     fn to_words(value: T) -> Vec<u64> {
         let value = core::mem::ManuallyDrop::new(value);
-        let mut words = vec![0u64; Self::WORDS];
         // SAFETY:
         // - `value` is our own local, valid and aligned; no other thread sees it.
-        let frozen = unsafe { load(&*value as *const T) };
-        // SAFETY:
-        // - `frozen` is initialized (frozen loads, copied into place before any move) and
-        //   `words` holds at least `size_of::<T>()` bytes.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                frozen.as_ptr().cast::<u8>(),
-                words.as_mut_ptr().cast::<u8>(),
-                size_of::<T>(),
-            )
-        };
-        words
+        unsafe { load_frozen_words(&*value as *const T) }
     }
 
     fn from_words(words: &[u64]) -> MaybeUninit<T> {

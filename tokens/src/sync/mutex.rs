@@ -552,7 +552,7 @@ mod tests {
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| {
-                    for _ in 0..10_000 {
+                    for _ in 0..crate::rounds(10_000) {
                         let mut guard = mutex.lock();
                         assert_eq!(inside.fetch_add(1, SeqCst), 0, "two threads inside");
                         *guard += 1;
@@ -561,6 +561,6 @@ mod tests {
                 });
             }
         });
-        assert_eq!(mutex.into_inner(), 40_000);
+        assert_eq!(mutex.into_inner(), 4 * crate::rounds(10_000));
     }
 }

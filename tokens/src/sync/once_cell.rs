@@ -674,20 +674,6 @@ mod tests {
         assert_ne!(OnceCell::from(2), OnceCell::from(3));
     }
 
-    /// `assert_not_impl!(T: Trait)` compiles only if `T` does not implement `Trait`.
-    macro_rules! assert_not_impl {
-        ($ty:ty: $tr:path) => {
-            const _: fn() = || {
-                trait Ambiguous<A> {
-                    fn some_item() {}
-                }
-                impl<T: ?Sized> Ambiguous<()> for T {}
-                impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
-                let _ = <$ty as Ambiguous<_>>::some_item;
-            };
-        };
-    }
-
     // As `OnceLock`: Send when `T: Send`, Sync when `T: Send + Sync`.
     assert_not_impl!(OnceCell<Cell<u8>>: Sync); // Send + !Sync
     assert_not_impl!(OnceCell<MutexGuard<'static, u8>>: Sync); // !Send + Sync

@@ -408,7 +408,7 @@ mod tests {
             for t in 0..4 {
                 let mutex = &mutex;
                 s.spawn(move || {
-                    for i in 0..1_000 {
+                    for i in 0..crate::rounds(1_000) {
                         let outer = mutex.lock();
                         let inner = mutex.lock();
                         inner.borrow_mut().push((t, i));
@@ -419,7 +419,7 @@ mod tests {
                 });
             }
         });
-        assert_eq!(mutex.into_inner().into_inner().len(), 4_000);
+        assert_eq!(mutex.into_inner().into_inner().len(), 4 * crate::rounds(1_000));
     }
 
     #[test]

@@ -365,7 +365,7 @@ mod tests {
         std::thread::scope(|s| {
             for _ in 0..3 {
                 s.spawn(|| {
-                    for _ in 0..10_000 {
+                    for _ in 0..crate::rounds(10_000) {
                         lock.with(|(a, b)| {
                             *a += 1;
                             *b += 1;
@@ -374,7 +374,8 @@ mod tests {
                 });
             }
         });
-        assert_eq!(lock.get(), (30_000, 30_000));
+        let n = 3 * crate::rounds(10_000) as u64;
+        assert_eq!(lock.get(), (n, n));
     }
 
     #[test]

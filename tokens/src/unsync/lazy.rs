@@ -278,20 +278,6 @@ mod tests {
         assert_eq!(format!("{lazy:?}"), "Lazy([])");
     }
 
-    /// `assert_not_impl!(T: Trait)` compiles only if `T` does not implement `Trait`.
-    macro_rules! assert_not_impl {
-        ($ty:ty: $tr:path) => {
-            const _: fn() = || {
-                trait Ambiguous<A> {
-                    fn some_item() {}
-                }
-                impl<T: ?Sized> Ambiguous<()> for T {}
-                impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
-                let _ = <$ty as Ambiguous<_>>::some_item;
-            };
-        };
-    }
-
     // Send when `T` and `F` are (both move with it); never Sync.
     assert_not_impl!(Lazy<u8>: Sync);
     assert_not_impl!(Lazy<Rc<u8>>: Send);

@@ -426,21 +426,6 @@ mod tests {
         assert_ne!(OnceCell::from(2), OnceCell::from(3));
     }
 
-    /// `assert_not_impl!(T: Trait)` compiles only if `T` does not implement `Trait` (with it,
-    /// both impls of `Ambiguous` apply and the call is ambiguous).
-    macro_rules! assert_not_impl {
-        ($ty:ty: $tr:path) => {
-            const _: fn() = || {
-                trait Ambiguous<A> {
-                    fn some_item() {}
-                }
-                impl<T: ?Sized> Ambiguous<()> for T {}
-                impl<T: ?Sized + $tr> Ambiguous<u8> for T {}
-                let _ = <$ty as Ambiguous<_>>::some_item;
-            };
-        };
-    }
-
     // Send when `T: Send` (the value moves with the cell); never Sync (no atomics).
     assert_not_impl!(OnceCell<u8>: Sync);
     assert_not_impl!(OnceCell<Rc<u8>>: Send);

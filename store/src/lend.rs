@@ -8,6 +8,12 @@
 //! copied to each reader. A token that one system writes and another also claims cannot be
 //! lent: the walk returns an error instead. So a faulty batch can fail, but nothing here (and
 //! no `unsafe` anywhere in the schedule) can put a `&mut` beside another borrow of one token.
+//!
+//! The lent tokens then travel on in safe code too: a system's parameters take them out of
+//! its `FetchContext` (an exclusive one at most once), a `ParamSet` reborrows its tokens for
+//! one member at a time (`p0()` borrows the set mutably, so two members cannot coexist), and
+//! a query checks each against its columns' owner once per run (`TokenSource`). This module
+//! sits beside `system` and `schedule`, not in either, so neither imports the other for it.
 
 /// One token as lent to one system for one run.
 #[derive(Debug)]

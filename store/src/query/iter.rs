@@ -1,0 +1,283 @@
+//! `QueryIter`: the iterator a plain `for` loop over a query uses, as fast as `for_each`.
+//!
+//! The iterator is two parts. `dense` is the current table's columns as one zipped slice
+//! iterator, stepped by one index per item: that is all `next` touches for tables that need
+//! no per-row check, and it is small enough that the compiler keeps it in registers across
+//! the user's loop. Everything else (which table is next, the per-row checked cursors of
+//! sparse components and change filters, the columns still to be handed out) sits behind a
+//! `Box` in a [`Cursor`], so calling into it never takes the address of the loop's state.
+
+use super::data::QueryData;
+use super::filter::QueryFilter;
+use super::state::{QueryState, StateRef};
+use crate::storage::{Storage, Table};
+
+/// The iterator over a query's items.
+///
+/// `size_hint` is exact where every row of a matched table yields an item (no
+/// `Added`/`Changed` filter and no sparse component decides per row), so `collect` allocates
+/// once.
+///
+/// # Examples
+///
+/// ```
+/// use cellar::{Entity, World};
+/// let mut world = World::new();
+/// let e = world.spawn((1u8,));
+/// let mut iter = world.query::<(Entity, &u8)>();
+/// assert_eq!(iter.size_hint(), (1, Some(1)));
+/// assert_eq!(iter.next(), Some((e, &1)));
+/// assert_eq!(iter.next(), None);
+/// ```
+pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
+    /// The current table's rows when it needs no per-row check; empty otherwise (not an
+    /// `Option`, which would cost a check per item).
+    dense: Q::Dense<'w>,
+    cursor: Box<Cursor<'w, 's, Q, F>>,
+}
+
+/// Where a query iterator is between tables, and its per-row checked cursors.
+struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
+    /// Rows left in the current table's general (per-row checked) cursors.
+    rows: usize,
+    fetch: Q::Fetch<'w>,
+    filter: F::Fetch<'w>,
+    storage: &'w Storage,
+    /// `None` for a query that matches nothing (a component unknown to the world).
+    state: Option<StateRef<'s, Q, F>>,
+    columns: Option<Q::Columns<'w>>,
+    next_table: usize,
+    /// Every row of a matched table yields an item: `size_hint` is exact.
+    exact: bool,
+    last_run: u32,
+    this_run: u32,
+}
+
+impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryIter<'_, '_, Q, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryIter").field("size_hint", &self.size_hint()).finish_non_exhaustive()
+    }
+}
+
+fn empty_dense<'w, Q: QueryData>() -> Q::Dense<'w> {
+    Q::into_dense(Default::default(), 0)
+}
+
+impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
+    pub(crate) fn new(
+        storage: &'w Storage,
+        state: StateRef<'s, Q, F>,
+        columns: Option<Q::Columns<'w>>,
+        last_run: u32,
+        this_run: u32,
+    ) -> Self {
+        let exact = Q::exact(&state.q) && F::exact(&state.f);
+        QueryIter {
+            dense: empty_dense::<Q>(),
+            cursor: Box::new(Cursor {
+                rows: 0,
+                fetch: Default::default(),
+                filter: Default::default(),
+                storage,
+                state: Some(state),
+                columns,
+                next_table: 0,
+                exact,
+                last_run,
+                this_run,
+            }),
+        }
+    }
+
+    /// An iterator that yields nothing.
+    pub(crate) fn empty(storage: &'w Storage) -> Self {
+        QueryIter {
+            dense: empty_dense::<Q>(),
+            cursor: Box::new(Cursor {
+                rows: 0,
+                fetch: Default::default(),
+                filter: Default::default(),
+                storage,
+                state: None,
+                columns: None,
+                next_table: 0,
+                exact: true,
+                last_run: 0,
+                this_run: 0,
+            }),
+        }
+    }
+}
+
+impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
+    /// The next rows to hand out, as a dense cursor: a whole table whose rows all pass, or
+    /// a stretch of rows of a checked table that pass its filter, or one row of a table with
+    /// sparse components. `None` at the end.
+    ///
+    /// The iterator's items thus come from one place, the dense cursor, which keeps the
+    /// user's loop as tight as `for_each`'s.
+    ///
+    /// Never inlined: the user's loop then holds only the dense cursor and this call, which
+    /// leaves the registers to the dense cursor.
+    #[inline(never)]
+    fn step(&mut self) -> Option<Q::Dense<'w>> {
+        loop {
+            if self.rows == 0 {
+                let columns = self.columns.as_mut()?;
+                let state = self.state.as_deref()?;
+                let &t = state.matched.get(self.next_table)?;
+                self.next_table += 1;
+                let table: &'w Table = self.storage.table(t);
+                let fetch =
+                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+                let filter =
+                    F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
+                if Q::is_dense(&fetch) && F::passes_all(&filter) {
+                    // Every row is handed out from here: mark them changed in one store, as
+                    // `for_each` does.
+                    Q::mark_dense(&fetch);
+                    return Some(Q::into_dense(fetch, table.len()));
+                }
+                (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
+                continue;
+            }
+            if Q::is_dense(&self.fetch) {
+                // The next stretch of rows that pass: `skip` that fail, `run` that pass, and
+                // the failing row after them (already stepped in the filter).
+                let (mut skip, mut run, mut after) = (0, 0, 0);
+                while self.rows > 0 {
+                    self.rows -= 1;
+                    if F::filter(&mut self.filter) {
+                        run += 1;
+                    } else if run == 0 {
+                        skip += 1;
+                    } else {
+                        after = 1;
+                        break;
+                    }
+                }
+                let fetch = Q::split(std::mem::take(&mut self.fetch), skip).1;
+                let (stretch, rest) = Q::split(fetch, run);
+                self.fetch = Q::split(rest, after).1;
+                if run > 0 {
+                    Q::mark_each(&stretch);
+                    return Some(Q::into_dense(stretch, run));
+                }
+            } else {
+                self.rows -= 1;
+                if F::filter(&mut self.filter) {
+                    if let Some(row) = Q::next_dense(&mut self.fetch) {
+                        return Some(row);
+                    }
+                } else {
+                    Q::skip(&mut self.fetch);
+                }
+            }
+        }
+    }
+
+    /// The rows of the tables not reached yet.
+    fn rows_after(&self) -> usize {
+        match (&self.state, &self.columns) {
+            (Some(state), Some(_)) => (state.matched.get(self.next_table..))
+                .unwrap_or_default()
+                .iter()
+                .map(|&t| self.storage.table(t).len())
+                .sum(),
+            _ => 0,
+        }
+    }
+}
+
+impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
+    type Item = Q::Item<'w>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Q::Item<'w>> {
+        loop {
+            // The hot path: one index step of the current table's zipped slices.
+            if let Some(item) = self.dense.next() {
+                return Some(Q::unnest(item));
+            }
+            self.dense = self.cursor.step()?;
+        }
+    }
+
+    /// Exact (`lower == upper`) when every row of a matched table yields an item: no
+    /// `Added`/`Changed` filter and no sparse component decides per row.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let upper = self.dense.size_hint().0 + self.cursor.rows + self.cursor.rows_after();
+        (if self.cursor.exact { upper } else { 0 }, Some(upper))
+    }
+
+    #[inline]
+    fn fold<B, G: FnMut(B, Self::Item) -> B>(mut self, init: B, mut g: G) -> B {
+        // The rest of the current table, then every table left, with the cursors in locals
+        // (not fields), so they stay in registers and are never stored back.
+        let dense = std::mem::replace(&mut self.dense, empty_dense::<Q>());
+        let mut acc = dense.fold(init, |acc, item| g(acc, Q::unnest(item)));
+        let cursor = &mut *self.cursor;
+        let (fetch, filter) =
+            (std::mem::take(&mut cursor.fetch), std::mem::take(&mut cursor.filter));
+        acc = run_rows::<Q, F, B>(fetch, filter, cursor.rows, acc, &mut g);
+        let (Some(columns), Some(state)) = (cursor.columns.as_mut(), cursor.state.as_deref())
+        else {
+            return acc;
+        };
+        let ticks = (cursor.last_run, cursor.this_run);
+        fold_tables(cursor.storage, state, columns, cursor.next_table, ticks, acc, g)
+    }
+}
+
+impl<Q: QueryData, F: QueryFilter> std::iter::FusedIterator for QueryIter<'_, '_, Q, F> {}
+
+/// Folds `g` over the items of the matched tables from the `from`-th on, with the cursors in
+/// locals: the loop behind `for_each` and `fold`.
+#[inline(always)]
+pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
+    storage: &'w Storage,
+    state: &QueryState<Q, F>,
+    columns: &mut Q::Columns<'w>,
+    from: usize,
+    (last_run, this_run): (u32, u32),
+    mut acc: B,
+    mut g: impl FnMut(B, Q::Item<'w>) -> B,
+) -> B {
+    for &t in state.matched.get(from..).unwrap_or_default() {
+        let table: &'w Table = storage.table(t);
+        let fetch = Q::fetch_table(&state.q, columns, table, (last_run, this_run));
+        let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+        acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
+    }
+    acc
+}
+
+/// Runs `g` over the next `rows` rows of one table's cursors: a branch-free dense loop when
+/// neither the items nor the filter need per-row lookups, the general loop otherwise.
+#[inline(always)]
+pub(super) fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
+    mut fetch: Q::Fetch<'w>,
+    mut filter: F::Fetch<'w>,
+    rows: usize,
+    mut acc: B,
+    g: &mut impl FnMut(B, Q::Item<'w>) -> B,
+) -> B {
+    if Q::is_dense(&fetch) && F::passes_all(&filter) {
+        // Every row of the cursor is handed out below: mark them changed in one pass.
+        Q::mark_dense(&fetch);
+        for item in Q::into_dense(fetch, rows) {
+            acc = g(acc, Q::unnest(item));
+        }
+    } else {
+        for _ in 0..rows {
+            if F::filter(&mut filter) {
+                if let Some(item) = Q::fetch(&mut fetch) {
+                    acc = g(acc, item);
+                }
+            } else {
+                Q::skip(&mut fetch);
+            }
+        }
+    }
+    acc
+}
