@@ -47,12 +47,8 @@ fn main() -> ExitCode {
     );
     println!("  reference world hash: {:016x}", report.reference);
     println!("  peer world hashes:    {:016x} {:016x}", report.hashes[0], report.hashes[1]);
-    println!(
-        "  wrote {} and {}; {:.2} s in all",
-        config.out.join("rollback.png").display(),
-        config.out.join("rollback-timeline.png").display(),
-        report.wall.as_secs_f64()
-    );
+    let written: Vec<String> = report.outputs.iter().map(|p| p.display().to_string()).collect();
+    println!("  wrote {}; {:.2} s in all", written.join(" and "), report.wall.as_secs_f64());
     if report.converged() {
         println!("  converged: both peers end at the zero-latency world");
         ExitCode::SUCCESS
