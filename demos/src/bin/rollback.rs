@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use cellar_demos::cli::Config;
+use cellar_demos::cli::{Config, group};
 use cellar_demos::rollback::{self, DELAY, JITTER, RING};
 
 fn micros(d: std::time::Duration, n: usize) -> f64 {
@@ -21,8 +21,9 @@ fn main() -> ExitCode {
     };
     let frames = report.frames;
     println!(
-        "rollback: 2 peers, {} orbs, {frames} frames, delay {DELAY} + up to {JITTER} frames, a ring of {RING} snapshots",
-        config.entities
+        "rollback: 2 peers, {} orbs, {} frames, delay {DELAY} + up to {JITTER} frames, a ring of {RING} snapshots",
+        group(config.entities),
+        group(frames)
     );
     for (i, peer) in report.peers.iter().enumerate() {
         let takes = frames + peer.resimulated;
