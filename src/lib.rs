@@ -13,10 +13,10 @@ pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, ColumnBatch, ColumnBatchError,
     Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, Has, Mut, Or,
     ParIter, Query, QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState,
-    ReadOnlyQuery, Ref, ResourceError, Storage, StorageKind, TokenId, Tokens, With, Without, World,
-    WorldId,
+    ReadOnlyQuery, Ref, ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId,
+    Tokens, With, Without, World, WorldId,
 };
-pub use cellar_store::{commands, events, rayon, schedule, system};
+pub use cellar_store::{commands, events, rayon, schedule, snapshot, system};
 
 /// The names most programs need, in one import: `use cellar::prelude::*;`.
 pub mod prelude {
@@ -53,12 +53,16 @@ mod book {
     mod store_systems_and_schedules {}
     #[doc = include_str!("../book/src/store/commands-and-events.md")]
     mod store_commands_and_events {}
+    #[doc = include_str!("../book/src/store/snapshots.md")]
+    mod store_snapshots {}
     #[doc = include_str!("../book/src/demos/boids.md")]
     mod demos_boids {}
     #[doc = include_str!("../book/src/demos/ecosystem.md")]
     mod demos_ecosystem {}
     #[doc = include_str!("../book/src/demos/particles.md")]
     mod demos_particles {}
+    #[doc = include_str!("../book/src/demos/rollback.md")]
+    mod demos_rollback {}
     #[doc = include_str!("../book/src/performance/overview.md")]
     mod performance_overview {}
     #[doc = include_str!("../book/src/performance/primitives.md")]

@@ -10,6 +10,9 @@
 //!   every frame through commands. Writes `ecosystem.png`, a chart of the populations.
 //! - [`particles`]: particles under gravity wells and drag, run on one thread and on all, with
 //!   world hashes that must match. Writes `particles.png`.
+//! - [`rollback`]: two peers play one game over a laggy channel, predicting each other's
+//!   inputs and rolling back on snapshots when a prediction was wrong; both must end at the
+//!   zero-latency world hash. Writes `rollback.png` and `rollback-timeline.png`.
 //!
 //! ```sh
 //! cargo run --release -p cellar-demos --bin boids -- --help
@@ -49,6 +52,7 @@ pub mod particles;
 pub mod png_writer;
 pub mod progress;
 pub mod rng;
+pub mod rollback;
 pub mod summary;
 pub mod text;
 pub mod timing;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cellar_demos::cli::Config;
-use cellar_demos::{boids, ecosystem, particles};
+use cellar_demos::{boids, ecosystem, particles, rollback};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cellar-demos-test-{name}-{}", std::process::id()));
@@ -127,11 +127,41 @@ fn particles_match_across_thread_counts_and_draw_a_picture() {
 }
 
 #[test]
+fn rollback_peers_converge_and_draw_the_arena_and_the_timeline() {
+    let report = rollback::run(&config("rollback", 300, 120, 2)).unwrap();
+    assert!(report.converged(), "{report:?}");
+    let start = rollback::world_hash(&rollback::new_world(300, 1));
+    assert_ne!(report.reference, start, "the ships pushed orbs");
+    for peer in &report.peers {
+        assert!(peer.rollbacks > 0 && peer.resimulated >= peer.rollbacks, "{peer:?}");
+        assert_eq!(peer.timeline.len(), 120);
+        let depths = peer.timeline.iter().filter(|&&d| d > 0.0).count();
+        assert_eq!(depths, peer.rollbacks, "one timeline spike per rollback");
+    }
+    let other_seed = rollback::run(&Config { seed: 2, ..config("rollback-2", 300, 120, 1) });
+    assert_ne!(other_seed.unwrap().reference, report.reference, "the seed matters");
+
+    let [arena, timeline] = &report.outputs[..] else { panic!("{:?}", report.outputs) };
+    let (w, h, pixels) = decode_png(arena);
+    assert_eq!(w, rollback::ARENA_WIDTH);
+    assert!(h > w, "the arena with a title above and a legend below: {w}x{h}");
+    for c in rollback::PLAYER_COLORS {
+        assert!(pixels.chunks(4).any(|px| px == [c.r, c.g, c.b, 255]), "both ships drawn");
+    }
+    let (w, h, pixels) = decode_png(timeline);
+    assert_eq!((w, h), rollback::CHART_SIZE);
+    for c in rollback::PLAYER_COLORS {
+        assert!(pixels.chunks(4).any(|px| px == [c.r, c.g, c.b, 255]), "both peers charted");
+    }
+}
+
+#[test]
 fn binaries_refuse_bad_flags_with_a_message() {
     for (bin, args) in [
         (env!("CARGO_BIN_EXE_boids"), &["--entities", "0"][..]),
         (env!("CARGO_BIN_EXE_ecosystem"), &["--threads", "0"][..]),
         (env!("CARGO_BIN_EXE_particles"), &["--frames", "lots"][..]),
+        (env!("CARGO_BIN_EXE_rollback"), &["--seed", "-1"][..]),
         (env!("CARGO_BIN_EXE_boids"), &["--flock"][..]),
     ] {
         let out = Command::new(bin).args(args).output().unwrap();
@@ -157,6 +187,17 @@ fn a_binary_runs_and_prints_its_summary() {
     }
     assert!(text.contains("the hashes match"), "{text}");
     assert!(dir.join("particles.png").is_file());
+
+    let (code, stdout, stderr) = run_bin(
+        env!("CARGO_BIN_EXE_rollback"),
+        &["--entities", "200", "--frames", "60", "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.starts_with("rollback: 200 entities, 60 frames on "), "{stderr}");
+    for needle in ["peer 0:", "peer 1:", "rollbacks", "reference world hash", "converged"] {
+        assert!(stdout.contains(needle), "{needle}: {stdout}");
+    }
+    assert!(dir.join("rollback.png").is_file() && dir.join("rollback-timeline.png").is_file());
 }
 
 /// Runs a demo binary with `args`; returns its exit code, stdout and stderr.
@@ -168,7 +209,7 @@ fn run_bin(bin: &str, args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn the_largest_allowed_runs_fit_in_minutes_and_bigger_ones_are_refused_at_once() {
-    for demo in [boids::DEMO, ecosystem::DEMO, particles::DEMO] {
+    for demo in [boids::DEMO, ecosystem::DEMO, particles::DEMO, rollback::DEMO] {
         let largest = Config { threads: 1, ..Config::new(demo.max_entities, demo.frames) };
         let estimate = largest.estimate(&demo);
         assert!(estimate <= cellar_demos::cli::MAX_RUN, "{}: {estimate:?}", demo.name);
@@ -226,6 +267,7 @@ fn negative_numbers_are_values_out_of_range_not_unknown_flags() {
         (env!("CARGO_BIN_EXE_boids"), "--entities"),
         (env!("CARGO_BIN_EXE_ecosystem"), "--frames"),
         (env!("CARGO_BIN_EXE_particles"), "--threads"),
+        (env!("CARGO_BIN_EXE_rollback"), "--entities"),
     ] {
         let (code, _, stderr) = run_bin(bin, &[flag, "-5"]);
         assert_eq!(code, Some(2), "{stderr}");

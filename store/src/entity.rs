@@ -173,6 +173,16 @@ impl Entities {
         self.slots.remove(e.key)
     }
 
+    /// The slots, generations and free list (for snapshots).
+    pub(crate) fn slots(&self) -> &SlotMap<EntityKey, Location> {
+        &self.slots
+    }
+
+    /// For snapshot restores (`crate::snapshot`) only: the slots, overwritten whole.
+    pub(crate) fn slots_mut(&mut self) -> &mut SlotMap<EntityKey, Location> {
+        &mut self.slots
+    }
+
     /// The world these entities belong to.
     pub(crate) fn world(&self) -> WorldId {
         self.world

@@ -65,6 +65,7 @@ mod lend;
 mod primitives;
 pub mod query;
 pub mod sharded_map;
+pub mod snapshot;
 mod storage;
 mod ticks;
 mod world;
@@ -85,6 +86,7 @@ pub use query::{
     QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens,
     TokenRequest, TokenSource, With, Without,
 };
+pub use snapshot::{Snapshot, SnapshotError};
 pub use storage::{
     BundleReader, BundleWriter, ColumnBatch, ColumnBatchError, Storage, Table, TokenId, Tokens,
 };

@@ -40,6 +40,7 @@ mod finish;
 mod graph;
 mod resources;
 mod rows;
+mod snapshot;
 mod sparse;
 mod table;
 mod tokens;

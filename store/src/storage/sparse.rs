@@ -54,6 +54,17 @@ impl SparseSet {
         self.entities.len()
     }
 
+    /// By entity slot index: the dense row, or `u32::MAX` for none (for snapshots).
+    pub(crate) fn index(&self) -> &[u32] {
+        &self.index
+    }
+
+    /// For snapshot restores (`crate::snapshot`) only: the index, entities and ticks, which
+    /// the restore overwrites together with the dense column.
+    pub(crate) fn parts_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<Entity>, &mut Ticks) {
+        (&mut self.index, &mut self.entities, &mut self.ticks)
+    }
+
     /// Puts `value` for `e`: returns the value it replaced (for the caller to drop once the
     /// set is consistent), or `None` where `e` is new in the set.
     #[inline]

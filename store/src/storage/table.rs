@@ -86,6 +86,12 @@ impl Table {
         self.entities.len()
     }
 
+    /// For snapshot restores (`crate::snapshot`) only: the entities and the ticks, which the
+    /// restore overwrites together with the columns while the world is borrowed exclusively.
+    pub(crate) fn rows_mut(&mut self) -> (&mut Vec<Entity>, &mut [Ticks]) {
+        (&mut self.entities, &mut self.ticks)
+    }
+
     // ---- Row bookkeeping: only the storage's row operations call these. ----
 
     /// Appends `entity`'s row with fresh ticks in every component. The columns get their
