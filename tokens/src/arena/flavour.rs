@@ -4,8 +4,13 @@
 //! reading and `&mut owner` for writing. Opening can fail only for [`QFlavour`], whose owner
 //! is checked at run time; the compile-time flavours use [`Infallible`] as their error, so
 //! their public methods unwrap it with [`never`] at no cost and without a panic path.
+//!
+//! The trait and its flavours are `pub` only so that the public [`Arena`](super::Arena) and
+//! its aliases can name them; this module is private and re-exports nothing, so no other
+//! crate can name the trait, let alone implement it: it is sealed.
 
 use std::convert::Infallible;
+use std::fmt;
 use std::marker::PhantomData;
 
 use qcell::{LCell, LCellOwner, QCell, QCellOwner, QCellOwnerID, TCell, TCellOwner};
@@ -13,7 +18,10 @@ use qcell::{LCell, LCellOwner, QCell, QCellOwner, QCellOwnerID, TCell, TCellOwne
 use super::ArenaError;
 
 /// An owner type, its cell type, and how the one opens the other.
-pub(crate) trait Flavour {
+pub trait Flavour {
+    /// The name `Debug` shows: the alias of this flavour's arena.
+    const NAME: &'static str;
+
     /// The token whose `&` reads and whose `&mut` writes.
     type Owner;
     /// The cell that holds an arena's values.
@@ -44,14 +52,22 @@ pub(crate) fn never<T>(result: Result<T, Infallible>) -> T {
 }
 
 /// Owners identified at run time: [`QCellOwner`].
-pub(crate) enum QFlavour {}
+#[derive(Debug)]
+pub enum QFlavour {}
 
 /// A [`QCell`] together with its owner's id, so the arena can check the owner itself and
 /// return an error where `QCellOwner::ro` would panic.
-pub(crate) struct CheckedQCell<T> {
+pub struct CheckedQCell<T> {
     /// The id `cell` was created with (qcell keeps its copy private).
     owner: QCellOwnerID,
     cell: QCell<T>,
+}
+
+impl<T> fmt::Debug for CheckedQCell<T> {
+    /// Shows nothing inside: the value needs the owner, and qcell's id has no `Debug`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckedQCell").finish_non_exhaustive()
+    }
 }
 
 impl<T> CheckedQCell<T> {
@@ -65,6 +81,7 @@ impl<T> CheckedQCell<T> {
 }
 
 impl Flavour for QFlavour {
+    const NAME: &'static str = "QArena";
     type Owner = QCellOwner;
     type Cell<T> = CheckedQCell<T>;
     type Error = ArenaError;
@@ -89,9 +106,16 @@ impl Flavour for QFlavour {
 }
 
 /// Owners identified by a marker type: [`TCellOwner<M>`].
-pub(crate) struct TFlavour<M: 'static>(PhantomData<fn(M) -> M>, Infallible);
+pub struct TFlavour<M: 'static>(PhantomData<fn(M) -> M>, Infallible);
+
+impl<M: 'static> fmt::Debug for TFlavour<M> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {}
+    }
+}
 
 impl<M: 'static> Flavour for TFlavour<M> {
+    const NAME: &'static str = "TArena";
     type Owner = TCellOwner<M>;
     type Cell<T> = TCell<M, T>;
     type Error = Infallible;
@@ -116,9 +140,16 @@ impl<M: 'static> Flavour for TFlavour<M> {
 }
 
 /// Owners identified by an invariant lifetime: [`LCellOwner<'id>`].
-pub(crate) struct LFlavour<'id>(PhantomData<fn(&'id ()) -> &'id ()>, Infallible);
+pub struct LFlavour<'id>(PhantomData<fn(&'id ()) -> &'id ()>, Infallible);
+
+impl fmt::Debug for LFlavour<'_> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {}
+    }
+}
 
 impl<'id> Flavour for LFlavour<'id> {
+    const NAME: &'static str = "LArena";
     type Owner = LCellOwner<'id>;
     type Cell<T> = LCell<'id, T>;
     type Error = Infallible;

@@ -109,6 +109,7 @@ mod assertions;
 mod compile_fail;
 mod error;
 mod flavour;
+mod generic;
 mod iter;
 mod l_arena;
 mod q_arena;
@@ -117,6 +118,7 @@ mod t_arena;
 mod view;
 
 pub use error::ArenaError;
+pub use generic::Arena;
 pub use iter::{Iter, IterMut};
 pub use l_arena::LArena;
 pub use q_arena::QArena;

@@ -1,12 +1,11 @@
 //! `QArena`: the arena whose owner is checked at run time (qcell's `QCell`).
 
-use std::fmt;
-
 use qcell::{QCellOwner, QCellOwnerID};
 use slotmap::{DefaultKey, Key};
 
 use super::ArenaError;
 use super::flavour::{CheckedQCell, QFlavour};
+use super::generic::Arena;
 use super::iter::{Iter, IterMut};
 use super::storage::Storage;
 use super::view::{ArenaRo, ArenaRw};
@@ -42,9 +41,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// assert_eq!(hp.get(&other, hero), Err(ArenaError::WrongOwner));
 /// # Ok::<(), ArenaError>(())
 /// ```
-pub struct QArena<V, K: Key = DefaultKey> {
-    storage: Storage<QFlavour, K, V>,
-}
+pub type QArena<V, K = DefaultKey> = Arena<QFlavour, V, K>;
 
 impl<V> QArena<V> {
     /// An empty arena owned by `owner` (a `&QCellOwner` or its [`QCellOwnerID`]), with
@@ -103,7 +100,7 @@ impl<V, K: Key> QArena<V, K> {
     /// ```
     pub fn with_capacity_and_key(owner: impl Into<QCellOwnerID>, capacity: usize) -> Self {
         let values = CheckedQCell::new(owner.into(), Vec::with_capacity(capacity));
-        QArena { storage: Storage::from_cell(values, capacity) }
+        Arena { storage: Storage::from_cell(values, capacity) }
     }
 
     /// The id of the owner this arena accepts.
@@ -130,202 +127,6 @@ impl<V, K: Key> QArena<V, K> {
     /// ```
     pub fn is_owner(&self, owner: &QCellOwner) -> bool {
         self.owner_id() == owner.id()
-    }
-
-    /// The number of values. Needs no owner.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// arena.insert('x');
-    /// assert_eq!(arena.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.storage.len()
-    }
-
-    /// Whether the arena holds no values. Needs no owner.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// assert!(QArena::<u8>::new(&owner).is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.storage.len() == 0
-    }
-
-    /// How many values fit without reallocating.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::<u8>::new(&owner);
-    /// arena.reserve(10);
-    /// assert!(arena.capacity() >= 10);
-    /// ```
-    pub fn capacity(&self) -> usize {
-        self.storage.capacity()
-    }
-
-    /// Makes room for `additional` more values.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::<u8>::new(&owner);
-    /// arena.reserve(64);
-    /// assert!(arena.capacity() >= 64);
-    /// ```
-    pub fn reserve(&mut self, additional: usize) {
-        self.storage.reserve(additional);
-    }
-
-    /// Whether `key` is in the arena. Needs no owner.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let k = arena.insert(1);
-    /// assert!(arena.contains_key(k));
-    /// arena.remove(k);
-    /// assert!(!arena.contains_key(k));
-    /// ```
-    pub fn contains_key(&self, key: K) -> bool {
-        self.storage.contains_key(key)
-    }
-
-    /// The keys in storage order: `keys()[i]` is the key of `as_slice(..)?[i]`. Needs no owner.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let (a, b) = (arena.insert(1), arena.insert(2));
-    /// assert_eq!(arena.keys(), [a, b]);
-    /// ```
-    pub fn keys(&self) -> &[K] {
-        self.storage.keys()
-    }
-
-    /// The position of `key`'s value in [`as_slice`](Self::as_slice), if it is here.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let (a, b) = (arena.insert(1), arena.insert(2));
-    /// arena.remove(a);
-    /// assert_eq!(arena.position(b), Some(0)); // moved into the hole
-    /// assert_eq!(arena.position(a), None);
-    /// ```
-    pub fn position(&self, key: K) -> Option<usize> {
-        self.storage.position(key)
-    }
-
-    /// Adds `value` and returns its new key.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let k = arena.insert("v");
-    /// assert_eq!(arena.get(&owner, k), Ok(Some(&"v")));
-    /// ```
-    pub fn insert(&mut self, value: V) -> K {
-        self.storage.insert_with_key(|_| value)
-    }
-
-    /// Adds the value `f` makes from its own key, and returns the key. If `f` panics, the
-    /// arena is unchanged.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{DefaultKey, QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::<(DefaultKey, u8)>::new(&owner);
-    /// let k = arena.insert_with_key(|k| (k, 5));
-    /// assert_eq!(arena.get(&owner, k)?, Some(&(k, 5)));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
-    /// ```
-    pub fn insert_with_key(&mut self, f: impl FnOnce(K) -> V) -> K {
-        self.storage.insert_with_key(f)
-    }
-
-    /// Removes `key`'s value and returns it; `None` if the key is not here. The last value
-    /// moves into the hole, so storage order changes.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let k = arena.insert(3);
-    /// assert_eq!(arena.remove(k), Some(3));
-    /// assert_eq!(arena.remove(k), None);
-    /// ```
-    pub fn remove(&mut self, key: K) -> Option<V> {
-        self.storage.remove(key)
-    }
-
-    /// Keeps the values for which `keep` returns `true` and drops the rest. Every value is
-    /// visited once, in an unspecified order.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// for i in 0..6 {
-    ///     arena.insert(i);
-    /// }
-    /// arena.retain(|_, v| *v % 2 == 0);
-    /// assert_eq!(arena.len(), 3);
-    /// ```
-    pub fn retain(&mut self, keep: impl FnMut(K, &mut V) -> bool) {
-        self.storage.retain(keep);
-    }
-
-    /// Drops every value. Keys handed out before stay stale forever.
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// let k = arena.insert(1);
-    /// arena.clear();
-    /// assert!(arena.is_empty() && !arena.contains_key(k));
-    /// ```
-    pub fn clear(&mut self) {
-        self.storage.clear();
-    }
-
-    /// Every value, mutably, through `&mut self` instead of an owner (exclusive access to the
-    /// arena already rules out every other borrow).
-    ///
-    /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
-    ///
-    /// let owner = QCellOwner::new();
-    /// let mut arena = QArena::new(&owner);
-    /// arena.insert(1);
-    /// arena.values_mut()[0] = 9;
-    /// assert_eq!(arena.as_slice(&owner)?, [9]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
-    /// ```
-    pub fn values_mut(&mut self) -> &mut [V] {
-        self.storage.values_mut()
     }
 
     /// Opens the arena for reading: one owner check, then any number of lookups through
@@ -590,12 +391,5 @@ impl<V, K: Key> QArena<V, K> {
         owner: &'a mut QCellOwner,
     ) -> Result<&'a mut [V], ArenaError> {
         self.storage.as_mut_slice(owner)
-    }
-}
-
-impl<V, K: Key> fmt::Debug for QArena<V, K> {
-    /// Shows the length only: the values need the owner.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("QArena").field("len", &self.len()).finish_non_exhaustive()
     }
 }
