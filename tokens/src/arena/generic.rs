@@ -25,13 +25,29 @@ use super::{LArena, QArena, TArena};
 ///
 /// # Examples
 ///
-/// ```
-/// use cellar_tokens::arena::{QArena, QCellOwner};
+/// The same shape changes for every flavour; only making the arena and touching its values
+/// differ:
 ///
-/// let owner = QCellOwner::new();
-/// let mut arena = QArena::new(&owner);
-/// let k = arena.insert(1);
-/// assert_eq!((arena.len(), arena.keys()), (1, &[k][..]));
+/// ```
+/// use cellar_tokens::arena::{LArena, LCellOwner, QArena, QCellOwner, TArena, TCellOwner};
+///
+/// let q_owner = QCellOwner::new();
+/// let mut q = QArena::new(&q_owner);
+/// struct Marker;
+/// let t_owner = TCellOwner::<Marker>::new();
+/// let mut t = TArena::<Marker, _>::new();
+/// let (qk, tk) = (q.insert(1), t.insert(1));
+/// assert_eq!((q.len(), t.keys()), (1, &[tk][..]));
+/// assert_eq!((q.remove(qk), t.remove(tk)), (Some(1), Some(1)));
+/// assert!(q.as_slice(&q_owner)?.is_empty() && t.as_slice(&t_owner).is_empty());
+///
+/// LCellOwner::scope(|owner| {
+///     let mut l = LArena::new();
+///     l.insert("a");
+///     l.retain(|_, v| *v != "a");
+///     assert!(l.is_empty() && l.as_slice(&owner).is_empty());
+/// });
+/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
 /// ```
 pub struct Arena<F: Flavour, V, K: Key = DefaultKey> {
     /// The keys, their positions and the values (its type states the invariants).
@@ -109,7 +125,8 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
         self.storage.contains_key(key)
     }
 
-    /// The keys in storage order: `keys()[i]` is the key of `as_slice(..)?[i]`. Needs no owner.
+    /// The keys in storage order: `keys()[i]` is the key of the `i`th value of the flavour's
+    /// `as_slice`. Needs no owner.
     ///
     /// ```
     /// use cellar_tokens::arena::{QArena, QCellOwner};
@@ -123,7 +140,8 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
         self.storage.keys()
     }
 
-    /// The position of `key`'s value in [`as_slice`](Self::as_slice), if it is here.
+    /// The position of `key`'s value in the flavour's `as_slice` and in [`keys`](Self::keys),
+    /// if it is here.
     ///
     /// ```
     /// use cellar_tokens::arena::{QArena, QCellOwner};

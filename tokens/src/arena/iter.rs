@@ -5,7 +5,7 @@ use std::slice;
 
 /// Iterator over `(K, &V)`, from `iter` on any arena.
 ///
-/// The order is storage order: the same as [`as_slice`](super::TArena::as_slice) and
+/// The order is storage order: the same as [`as_slice`](super::TArena#method.as_slice) and
 /// [`keys`](super::TArena::keys), which changes when values are removed.
 ///
 /// # Examples

@@ -18,7 +18,9 @@ use super::view::{ArenaRo, ArenaRw};
 /// leave the closure. Nothing is global and nothing is checked at run time: lookups return
 /// plain `Option`s. Scopes can nest, each with its own owner.
 ///
-/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner.
+/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner;
+/// they and the other methods that need no owner (`len`, `keys`, `contains_key`, ...) are
+/// the same for every flavour and are documented once, on [`Arena`].
 /// Lookups of a key that is not here (never was, removed, or removed and its slot reused)
 /// give `None`.
 ///
@@ -331,7 +333,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
 }
 
 impl<V> Default for LArena<'_, V> {
-    /// The same as [`LArena::new`].
+    /// The same as [`LArena::new`](LArena#method.new).
     fn default() -> Self {
         Self::new()
     }

@@ -53,10 +53,10 @@
 //! An arena keeps all its values in *one* token cell, as a dense `Vec<V>`, and keeps outside
 //! the cell a slot map from key to position and the list of keys in position order. So:
 //!
-//! - a call checks the owner once, whatever it touches: one value ([`QArena::get`]), several
-//!   ([`QArena::get_many_mut`]), or all of them as a slice ([`QArena::as_slice`],
-//!   [`QArena::as_mut_slice`]) that loops over as fast as a plain `Vec`;
-//! - [`QArena::ro`] and [`QArena::rw`] open an arena once for many keyed accesses in a row:
+//! - a call checks the owner once, whatever it touches: one value ([`QArena::get`](QArena#method.get)), several
+//!   ([`QArena::get_many_mut`](QArena#method.get_many_mut)), or all of them as a slice ([`QArena::as_slice`](QArena#method.as_slice),
+//!   [`QArena::as_mut_slice`](QArena#method.as_mut_slice)) that loops over as fast as a plain `Vec`;
+//! - [`QArena::ro`](QArena#method.ro) and [`QArena::rw`](QArena#method.rw) open an arena once for many keyed accesses in a row:
 //!   the [`ArenaRo`] or [`ArenaRw`] they return borrows the owner for as long as it lives
 //!   and checks only keys after that (the per-call methods are written on top of them);
 //! - several values mutably at once is plain safe code: the positions of distinct keys are

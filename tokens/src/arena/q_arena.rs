@@ -17,7 +17,9 @@ use super::view::{ArenaRo, ArenaRw};
 /// writes values checks the owner once and returns [`ArenaError::WrongOwner`] for any other
 /// owner; nothing is read or written then, and nothing panics.
 ///
-/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner.
+/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner;
+/// they and the other methods that need no owner (`len`, `keys`, `contains_key`, ...) are
+/// the same for every flavour and are documented once, on [`Arena`].
 /// Lookups of a key that is not in the arena (never was, removed, or removed and its slot
 /// reused) give `Ok(None)`.
 ///
@@ -45,7 +47,7 @@ pub type QArena<V, K = DefaultKey> = Arena<QFlavour, V, K>;
 
 impl<V> QArena<V> {
     /// An empty arena owned by `owner` (a `&QCellOwner` or its [`QCellOwnerID`]), with
-    /// [`DefaultKey`] keys ([`with_key`](QArena::with_key) picks another key type).
+    /// [`DefaultKey`] keys ([`with_key`](QArena#method.with_key) picks another key type).
     ///
     /// ```
     /// use cellar_tokens::arena::{QArena, QCellOwner};

@@ -21,7 +21,9 @@ use super::view::{ArenaRo, ArenaRw};
 /// [`TCellOwner::wait_for_new`] (blocks until the other one is dropped). Any number of
 /// arenas can share one marker, and so one owner.
 ///
-/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner.
+/// Shape changes (`insert`, `remove`, `retain`, `clear`) take `&mut self` and no owner;
+/// they and the other methods that need no owner (`len`, `keys`, `contains_key`, ...) are
+/// the same for every flavour and are documented once, on [`Arena`].
 /// Lookups of a key that is not here (never was, removed, or removed and its slot reused)
 /// give `None`.
 ///
@@ -346,7 +348,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
 }
 
 impl<M: 'static, V> Default for TArena<M, V> {
-    /// The same as [`TArena::new`].
+    /// The same as [`TArena::new`](TArena#method.new).
     fn default() -> Self {
         Self::new()
     }

@@ -7,8 +7,8 @@ use slotmap::{DefaultKey, Key, SlotMap};
 use super::iter::{Iter, IterMut};
 
 /// An arena opened for reading: the owner was checked once, when this was made by `ro`
-/// ([`QArena::ro`](super::QArena::ro), [`TArena::ro`](super::TArena::ro),
-/// [`LArena::ro`](super::LArena::ro)); lookups through it check nothing more than the key.
+/// ([`QArena::ro`](super::QArena#method.ro), [`TArena::ro`](super::TArena#method.ro),
+/// [`LArena::ro`](super::LArena#method.ro)); lookups through it check nothing more than the key.
 ///
 /// It borrows both the arena and the owner, so the arena's shape cannot change and no
 /// writer can exist while it lives. It is `Copy`.
@@ -176,8 +176,8 @@ impl<V, K: Key> fmt::Debug for ArenaRo<'_, V, K> {
 }
 
 /// An arena opened for writing: the owner was checked once, when this was made by `rw`
-/// ([`QArena::rw`](super::QArena::rw), [`TArena::rw`](super::TArena::rw),
-/// [`LArena::rw`](super::LArena::rw)); lookups through it check nothing more than the key.
+/// ([`QArena::rw`](super::QArena#method.rw), [`TArena::rw`](super::TArena#method.rw),
+/// [`LArena::rw`](super::LArena#method.rw)); lookups through it check nothing more than the key.
 ///
 /// It borrows the arena and the owner (mutably), so no other reader or writer of this
 /// owner's values can exist while it lives. Methods taking `&mut self` lend values for as
