@@ -1,4 +1,4 @@
-//! The private trait that lets one storage serve the three qcell flavours.
+//! The sealed trait that lets one arena type and one storage serve the three qcell flavours.
 //!
 //! A flavour names an owner type and a cell type, and says how `&owner` opens a cell for
 //! reading and `&mut owner` for writing. Opening can fail only for [`QFlavour`], whose owner

@@ -28,7 +28,9 @@
 //! # Three flavours
 //!
 //! The cells come from the [`qcell`] crate, in its three flavours; the arenas share one API
-//! and one implementation.
+//! and one implementation. The three names are aliases of one type, [`Arena`], over a sealed
+//! flavour: the methods that need no owner are written (and documented) once there, and each
+//! flavour adds its constructors and the methods that take its owner.
 //!
 //! | arena | owner | owner identified by | wrong owner | owners per process | owner check |
 //! | --- | --- | --- | --- | --- | --- |
