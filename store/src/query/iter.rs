@@ -121,10 +121,10 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
     /// leaves the registers to the dense cursor.
     #[inline(never)]
     fn step(&mut self) -> Option<Q::Dense<'w>> {
-        if self.rows > 0 {
-            if let Some(rows) = self.step_rows() {
-                return Some(rows);
-            }
+        if self.rows > 0
+            && let Some(rows) = self.step_rows()
+        {
+            return Some(rows);
         }
         // The table switch, kept apart from the per-row loop of `step_rows` so that it
         // saves and loads only the few registers it needs.
