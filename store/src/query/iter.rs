@@ -121,26 +121,40 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
     /// leaves the registers to the dense cursor.
     #[inline(never)]
     fn step(&mut self) -> Option<Q::Dense<'w>> {
+        if self.rows > 0
+            && let Some(rows) = self.step_rows()
+        {
+            return Some(rows);
+        }
+        // The table switch, kept apart from the per-row loop of `step_rows` so that it
+        // saves and loads only the few registers it needs.
         loop {
-            if self.rows == 0 {
-                let columns = self.columns.as_mut()?;
-                let state = self.state.as_deref()?;
-                let &t = state.matched.get(self.next_table)?;
-                self.next_table += 1;
-                let table: &'w Table = self.storage.table(t);
-                let fetch =
-                    Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
-                let filter =
-                    F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
-                if Q::is_dense(&fetch) && F::passes_all(&filter) {
-                    // Every row is handed out from here: mark them changed in one store, as
-                    // `for_each` does.
-                    Q::mark_dense(&fetch);
-                    return Some(Q::into_dense(fetch, table.len()));
-                }
-                (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
-                continue;
+            let columns = self.columns.as_mut()?;
+            let state = self.state.as_deref()?;
+            let &t = state.matched.get(self.next_table)?;
+            self.next_table += 1;
+            let table: &'w Table = self.storage.table(t);
+            let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
+            let filter =
+                F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
+            if Q::is_dense(&fetch) && F::passes_all(&filter) {
+                // Every row is handed out from here: mark them changed in one store, as
+                // `for_each` does.
+                Q::mark_dense(&fetch);
+                return Some(Q::into_dense(fetch, table.len()));
             }
+            (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
+            if let Some(rows) = self.step_rows() {
+                return Some(rows);
+            }
+        }
+    }
+
+    /// The next rows of the current table's per-row checked cursors that pass, as a dense
+    /// cursor; `None` once its rows are used up.
+    #[inline(never)]
+    fn step_rows(&mut self) -> Option<Q::Dense<'w>> {
+        while self.rows > 0 {
             if Q::is_dense(&self.fetch) {
                 // The next stretch of rows that pass: `skip` that fail, `run` that pass, and
                 // the failing row after them (already stepped in the filter).
@@ -174,6 +188,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 }
             }
         }
+        None
     }
 
     /// The rows of the tables not reached yet.
