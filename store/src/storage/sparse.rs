@@ -33,7 +33,14 @@ impl SparseSet {
     #[inline]
     pub(crate) fn row(&self, e: Entity) -> Option<usize> {
         let row = *self.index.get(e.index() as usize)?;
-        (row != u32::MAX && self.entities.get(row as usize) == Some(&e)).then_some(row as usize)
+        if row == u32::MAX {
+            return None;
+        }
+        // SAFETY:
+        // - an entry of `index` other than `u32::MAX` is a dense row (Invariants), so less
+        //   than `entities.len()`.
+        let held = unsafe { self.entities.get_unchecked(row as usize) };
+        (*held == e).then_some(row as usize)
     }
 
     /// The entities in the set, by dense row.
@@ -76,13 +83,22 @@ impl SparseSet {
         None
     }
 
+    #[inline]
     fn push_entity(&mut self, e: Entity) {
         let i = e.index() as usize;
-        if self.index.len() <= i {
-            self.index.resize(i + 1, u32::MAX);
+        let row = self.entities.len() as u32;
+        match self.index.get_mut(i) {
+            Some(slot) => *slot = row,
+            None => self.grow_index(i, row),
         }
-        self.index[i] = self.entities.len() as u32;
         self.entities.push(e);
+    }
+
+    /// Grows `index` to hold slot `i`, which gets `row` (the rare half of `push_entity`).
+    #[cold]
+    fn grow_index(&mut self, i: usize, row: u32) {
+        self.index.resize(i + 1, u32::MAX);
+        self.index[i] = row;
     }
 
     /// Appends `values` for `entities` (none of which is in the set), in order.
@@ -103,15 +119,23 @@ impl SparseSet {
 
     /// Removes `e`'s row from the index, entities and ticks (the last row takes its place);
     /// returns the dense row, whose value the caller swap-removes from the column at once.
+    #[inline]
     fn unlink(&mut self, e: Entity) -> Option<usize> {
         let row = self.row(e)?;
+        self.unlink_row(e, row);
+        Some(row)
+    }
+
+    /// `unlink` for `e`, found at dense row `row`.
+    #[inline]
+    fn unlink_row(&mut self, e: Entity, row: usize) {
+        debug_assert_eq!(self.row(e), Some(row));
         self.index[e.index() as usize] = u32::MAX;
         self.entities.swap_remove(row);
         self.ticks.swap_remove(row);
         if let Some(&moved) = self.entities.get(row) {
             self.index[moved.index() as usize] = row as u32;
         }
-        Some(row)
     }
 
     /// Removes `e` and returns its value.
@@ -119,9 +143,12 @@ impl SparseSet {
     /// # Panics
     ///
     /// If `T` is not the column's type (before anything changes).
+    #[inline]
     pub(super) fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
+        let row = self.row(e)?;
+        // The type check before anything changes; then one lookup serves both halves.
         column.as_slice::<T>();
-        let row = self.unlink(e)?;
+        self.unlink_row(e, row);
         Some(column.swap_remove_take::<T>(row))
     }
 
