@@ -63,8 +63,12 @@ impl SparseSet {
 
     /// Puts `value` for `e`: returns the value it replaced (for the caller to drop once the
     /// set is consistent), or `None` where `e` is new in the set.
+    ///
+    /// # Safety
+    ///
+    /// - `T` is `column`'s type.
     #[inline]
-    pub(super) fn put<T: 'static>(
+    pub(super) unsafe fn put<T: 'static>(
         &mut self,
         column: &mut Column,
         e: Entity,
@@ -75,9 +79,9 @@ impl SparseSet {
             self.ticks.rows[row].changed.store(tick);
             return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
         }
-        // The value first: `push` checks the type before anything changes.
-        column.push(value);
-        // (`BundleWriter::put` checked it too; the second check is a compare of two words.)
+        // SAFETY:
+        // - `T` is the column's type (the caller's guarantee).
+        unsafe { column.push_unchecked(value) };
         self.push_entity(e);
         self.ticks.push(tick, tick);
         None
@@ -140,16 +144,17 @@ impl SparseSet {
 
     /// Removes `e` and returns its value.
     ///
-    /// # Panics
+    /// # Safety
     ///
-    /// If `T` is not the column's type (before anything changes).
+    /// - `T` is `column`'s type.
     #[inline]
-    pub(super) fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
+    pub(super) unsafe fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
         let row = self.row(e)?;
-        // The type check before anything changes; then one lookup serves both halves.
-        column.as_slice::<T>();
         self.unlink_row(e, row);
-        Some(column.swap_remove_take::<T>(row))
+        // SAFETY:
+        // - `T` is the column's type (the caller's guarantee); `row` was `e`'s dense row, a
+        //   row of the column (Invariants), which `unlink_row` keeps in step.
+        Some(unsafe { column.swap_remove_take_unchecked::<T>(row) })
     }
 
     /// Removes `e`, handing its value to `pending` to drop once the caller's bookkeeping is
