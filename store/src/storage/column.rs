@@ -359,20 +359,19 @@ impl Column {
     ///
     /// # Safety
     ///
+    /// - `T` is this column's type;
     /// - `row < len`;
     /// - before the column is read, dropped, or written again through anything but
     ///   [`swap_remove_forget`](Column::swap_remove_forget), the caller forgets the slot with
     ///   `swap_remove_forget(row)`: otherwise the moved-out value would be read or dropped
     ///   twice.
-    ///
-    /// # Panics
-    ///
-    /// If `T` is not this column's type (before anything moves).
+    #[inline]
     pub(crate) unsafe fn read_out<T: 'static>(&mut self, row: usize) -> T {
-        self.check::<T>();
+        debug_assert!(TypeId::of::<T>() == self.type_id, "read_out of another type");
         debug_assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
         // SAFETY:
-        // - `T` is the column's type (checked), so the slot is aligned for `T` (Invariants);
+        // - `T` is the column's type (the caller's guarantee), so the slot is aligned for `T`
+        //   (Invariants);
         // - slot `row < len` holds an initialized `T` (the caller's guarantee); the caller
         //   forgets the slot before it is used again, so the value is moved out once.
         unsafe { ptr::read(self.slot(row).cast::<T>()) }

@@ -202,6 +202,8 @@ impl<'a> BundleReader<'a> {
         );
         let value = match source {
             // SAFETY:
+            // - `T` is the component's type (asserted above), so its columns' type
+            //   (`ComponentStore`'s invariants);
             // - the column holds row `row` (`new`'s contract), value `i` is taken once
             //   (`taken` counts up), and the caller forgets the slot afterwards.
             Some(pos) => unsafe { store.column_mut(pos).read_out::<T>(self.row) },
