@@ -99,9 +99,12 @@ impl SparseSet {
     }
 
     /// Grows `index` to hold slot `i`, which gets `row` (the rare half of `push_entity`).
+    /// It at least doubles, so that entities met in slot order (the usual case: slots are
+    /// handed out in order) grow it a logarithmic number of times, not once each.
     #[cold]
     fn grow_index(&mut self, i: usize, row: u32) {
-        self.index.resize(i + 1, u32::MAX);
+        let len = (i + 1).max(self.index.len() * 2);
+        self.index.resize(len, u32::MAX);
         self.index[i] = row;
     }
 
