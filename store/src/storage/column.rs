@@ -122,7 +122,7 @@ impl Column {
     /// # Panics
     ///
     /// If `T` is not this column's type.
-    #[inline]
+    #[cfg(test)] // The store's callers check the type once and use `push_unchecked`.
     pub(crate) fn push<T: 'static>(&mut self, value: T) {
         self.check::<T>();
         // SAFETY:
@@ -212,16 +212,39 @@ impl Column {
     /// # Panics
     ///
     /// If `T` is not this column's type, or `row` is out of bounds.
+    #[cfg(test)] // The store's callers check the type once and use the unchecked form.
     pub(crate) fn swap_remove_take<T: 'static>(&mut self, row: usize) -> T {
         self.check::<T>();
-        let slice = self.as_mut_slice::<T>();
+        // SAFETY:
+        // - `T` is the column's type: checked just above.
+        unsafe { self.swap_remove_take_unchecked(row) }
+    }
+
+    /// [`swap_remove_take`](Column::swap_remove_take) without the type check, for callers
+    /// that checked the type of the column's component already.
+    ///
+    /// # Safety
+    ///
+    /// - `T` is this column's type.
+    ///
+    /// # Panics
+    ///
+    /// If `row` is out of bounds.
+    #[inline]
+    pub(crate) unsafe fn swap_remove_take_unchecked<T: 'static>(&mut self, row: usize) -> T {
+        debug_assert!(TypeId::of::<T>() == self.type_id, "swap_remove_take of another type");
+        // SAFETY:
+        // - `T` is this column's type (the caller's guarantee), and the column holds `len`
+        //   initialized values aligned for it (Invariants).
+        let slice =
+            unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast::<T>(), self.len) };
         assert!(row < slice.len(), "row {row} out of bounds for a column of {}", slice.len());
         let last = slice.len() - 1;
         // Two moves, not a swap: the value out, then the last value into its slot.
         slice.swap(row, last);
         self.len = last;
         // SAFETY:
-        // - slot `last` holds an initialized `T` (the type was checked) that the column no
+        // - slot `last` holds an initialized `T` (the caller's guarantee) that the column no
         //   longer counts, so reading it moves it out exactly once;
         // - it is aligned for `T` (Invariants).
         unsafe { ptr::read(self.slot(last).cast::<T>()) }
@@ -355,20 +378,19 @@ impl Column {
     ///
     /// # Safety
     ///
+    /// - `T` is this column's type;
     /// - `row < len`;
     /// - before the column is read, dropped, or written again through anything but
     ///   [`swap_remove_forget`](Column::swap_remove_forget), the caller forgets the slot with
     ///   `swap_remove_forget(row)`: otherwise the moved-out value would be read or dropped
     ///   twice.
-    ///
-    /// # Panics
-    ///
-    /// If `T` is not this column's type (before anything moves).
+    #[inline]
     pub(crate) unsafe fn read_out<T: 'static>(&mut self, row: usize) -> T {
-        self.check::<T>();
+        debug_assert!(TypeId::of::<T>() == self.type_id, "read_out of another type");
         debug_assert!(row < self.len, "row {row} out of bounds for a column of {}", self.len);
         // SAFETY:
-        // - `T` is the column's type (checked), so the slot is aligned for `T` (Invariants);
+        // - `T` is the column's type (the caller's guarantee), so the slot is aligned for `T`
+        //   (Invariants);
         // - slot `row < len` holds an initialized `T` (the caller's guarantee); the caller
         //   forgets the slot before it is used again, so the value is moved out once.
         unsafe { ptr::read(self.slot(row).cast::<T>()) }

@@ -33,7 +33,14 @@ impl SparseSet {
     #[inline]
     pub(crate) fn row(&self, e: Entity) -> Option<usize> {
         let row = *self.index.get(e.index() as usize)?;
-        (row != u32::MAX && self.entities.get(row as usize) == Some(&e)).then_some(row as usize)
+        if row == u32::MAX {
+            return None;
+        }
+        // SAFETY:
+        // - an entry of `index` other than `u32::MAX` is a dense row (Invariants), so less
+        //   than `entities.len()`.
+        let held = unsafe { self.entities.get_unchecked(row as usize) };
+        (*held == e).then_some(row as usize)
     }
 
     /// The entities in the set, by dense row.
@@ -67,8 +74,12 @@ impl SparseSet {
 
     /// Puts `value` for `e`: returns the value it replaced (for the caller to drop once the
     /// set is consistent), or `None` where `e` is new in the set.
+    ///
+    /// # Safety
+    ///
+    /// - `T` is `column`'s type.
     #[inline]
-    pub(super) fn put<T: 'static>(
+    pub(super) unsafe fn put<T: 'static>(
         &mut self,
         column: &mut Column,
         e: Entity,
@@ -79,21 +90,33 @@ impl SparseSet {
             self.ticks.rows[row].changed.store(tick);
             return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
         }
-        // The value first: `push` checks the type before anything changes.
-        column.push(value);
-        // (`BundleWriter::put` checked it too; the second check is a compare of two words.)
+        // SAFETY:
+        // - `T` is the column's type (the caller's guarantee).
+        unsafe { column.push_unchecked(value) };
         self.push_entity(e);
         self.ticks.push(tick, tick);
         None
     }
 
+    #[inline]
     fn push_entity(&mut self, e: Entity) {
         let i = e.index() as usize;
-        if self.index.len() <= i {
-            self.index.resize(i + 1, u32::MAX);
+        let row = self.entities.len() as u32;
+        match self.index.get_mut(i) {
+            Some(slot) => *slot = row,
+            None => self.grow_index(i, row),
         }
-        self.index[i] = self.entities.len() as u32;
         self.entities.push(e);
+    }
+
+    /// Grows `index` to hold slot `i`, which gets `row` (the rare half of `push_entity`).
+    /// It at least doubles, so that entities met in slot order (the usual case: slots are
+    /// handed out in order) grow it a logarithmic number of times, not once each.
+    #[cold]
+    fn grow_index(&mut self, i: usize, row: u32) {
+        let len = (i + 1).max(self.index.len() * 2);
+        self.index.resize(len, u32::MAX);
+        self.index[i] = row;
     }
 
     /// Appends `values` for `entities` (none of which is in the set), in order.
@@ -114,26 +137,38 @@ impl SparseSet {
 
     /// Removes `e`'s row from the index, entities and ticks (the last row takes its place);
     /// returns the dense row, whose value the caller swap-removes from the column at once.
+    #[inline]
     fn unlink(&mut self, e: Entity) -> Option<usize> {
         let row = self.row(e)?;
+        self.unlink_row(e, row);
+        Some(row)
+    }
+
+    /// `unlink` for `e`, found at dense row `row`.
+    #[inline]
+    fn unlink_row(&mut self, e: Entity, row: usize) {
+        debug_assert_eq!(self.row(e), Some(row));
         self.index[e.index() as usize] = u32::MAX;
         self.entities.swap_remove(row);
         self.ticks.swap_remove(row);
         if let Some(&moved) = self.entities.get(row) {
             self.index[moved.index() as usize] = row as u32;
         }
-        Some(row)
     }
 
     /// Removes `e` and returns its value.
     ///
-    /// # Panics
+    /// # Safety
     ///
-    /// If `T` is not the column's type (before anything changes).
-    pub(super) fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
-        column.as_slice::<T>();
-        let row = self.unlink(e)?;
-        Some(column.swap_remove_take::<T>(row))
+    /// - `T` is `column`'s type.
+    #[inline]
+    pub(super) unsafe fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
+        let row = self.row(e)?;
+        self.unlink_row(e, row);
+        // SAFETY:
+        // - `T` is the column's type (the caller's guarantee); `row` was `e`'s dense row, a
+        //   row of the column (Invariants), which `unlink_row` keeps in step.
+        Some(unsafe { column.swap_remove_take_unchecked::<T>(row) })
     }
 
     /// Removes `e`, handing its value to `pending` to drop once the caller's bookkeeping is

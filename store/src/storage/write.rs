@@ -114,7 +114,10 @@ impl<'a> BundleWriter<'a> {
             }
             Target::Sparse => {
                 let (set, column) = store.sparse_mut().expect("a sparse target has a sparse set");
-                let old = set.put(column, self.entity, value, self.tick);
+                // SAFETY:
+                // - `T` is the component's type (asserted above), so the type of its sparse
+                //   set's column (`ComponentStore`'s invariants).
+                let old = unsafe { set.put(column, self.entity, value, self.tick) };
                 self.written += 1;
                 drop(old);
             }
@@ -199,12 +202,17 @@ impl<'a> BundleReader<'a> {
         );
         let value = match source {
             // SAFETY:
+            // - `T` is the component's type (asserted above), so its columns' type
+            //   (`ComponentStore`'s invariants);
             // - the column holds row `row` (`new`'s contract), value `i` is taken once
             //   (`taken` counts up), and the caller forgets the slot afterwards.
             Some(pos) => unsafe { store.column_mut(pos).read_out::<T>(self.row) },
             None => {
                 let (set, column) = store.sparse_mut().expect("a sparse source has a sparse set");
-                set.take(column, self.entity).expect("checked present before taking")
+                // SAFETY:
+                // - `T` is the component's type (asserted above), so the type of its sparse
+                //   set's column (`ComponentStore`'s invariants).
+                unsafe { set.take(column, self.entity) }.expect("checked present before taking")
             }
         };
         self.taken += 1;
