@@ -117,12 +117,12 @@ impl Column {
         self.data.as_ptr().wrapping_add(row * self.item.size())
     }
 
-    /// Moves `value` into a new last slot.
+    /// Moves `value` into a new last slot. The row operations check the type once and use
+    /// `push_unchecked`; snapshots and loading push values one by one through this form.
     ///
     /// # Panics
     ///
     /// If `T` is not this column's type.
-    #[cfg(test)] // The store's callers check the type once and use `push_unchecked`.
     pub(crate) fn push<T: 'static>(&mut self, value: T) {
         self.check::<T>();
         // SAFETY:
@@ -207,12 +207,13 @@ impl Column {
         }
     }
 
-    /// Removes the value at `row`, moving the last value into its place, and returns it.
+    /// Removes the value at `row`, moving the last value into its place, and returns it. The
+    /// row operations check the type once and use the unchecked form; snapshots trim columns
+    /// through this one.
     ///
     /// # Panics
     ///
     /// If `T` is not this column's type, or `row` is out of bounds.
-    #[cfg(test)] // The store's callers check the type once and use the unchecked form.
     pub(crate) fn swap_remove_take<T: 'static>(&mut self, row: usize) -> T {
         self.check::<T>();
         // SAFETY:
