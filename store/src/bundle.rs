@@ -21,7 +21,7 @@ use crate::storage::{BundleReader, BundleWriter, Storage, Tokens};
 /// this crate directly says so with `#[bundle(crate = cellar_store)]`:
 ///
 /// ```
-/// use cellar_store::{Bundle, World};
+/// use cellar::{Bundle, World};
 ///
 /// #[derive(Debug, PartialEq)]
 /// struct Position(f32);
@@ -47,7 +47,7 @@ use crate::storage::{BundleReader, BundleWriter, Storage, Tokens};
 /// What the derive writes, for a struct that wants to do it itself:
 ///
 /// ```
-/// use cellar_store::{Bundle, BundleReader, BundleTypes, BundleWriter, World};
+/// use cellar::{Bundle, BundleReader, BundleTypes, BundleWriter, World};
 ///
 /// #[derive(Debug, PartialEq)]
 /// struct Position(f32);
@@ -97,7 +97,7 @@ pub(crate) type Registrar = fn(&mut Storage, &mut Tokens) -> ComponentId;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Bundle, BundleTypes};
+/// use cellar::{Bundle, BundleTypes};
 /// let types = BundleTypes::of::<(u8, String)>();
 /// assert_eq!(types.names(), ["u8", "alloc::string::String"]);
 /// ```
@@ -113,7 +113,7 @@ impl BundleTypes {
     /// Declares one component type.
     ///
     /// ```
-    /// let mut types = cellar_store::BundleTypes::default();
+    /// let mut types = cellar::BundleTypes::default();
     /// types.add::<u8>();
     /// assert_eq!(types.names(), ["u8"]);
     /// ```
@@ -127,7 +127,7 @@ impl BundleTypes {
     /// The types of bundle `B`.
     ///
     /// ```
-    /// assert_eq!(cellar_store::BundleTypes::of::<(u8,)>().names().len(), 1);
+    /// assert_eq!(cellar::BundleTypes::of::<(u8,)>().names().len(), 1);
     /// ```
     pub fn of<B: Bundle>() -> Self {
         let mut types = BundleTypes::default();
@@ -138,7 +138,7 @@ impl BundleTypes {
     /// The type names, in order.
     ///
     /// ```
-    /// assert!(cellar_store::BundleTypes::of::<()>().names().is_empty());
+    /// assert!(cellar::BundleTypes::of::<()>().names().is_empty());
     /// ```
     pub fn names(&self) -> &[&'static str] {
         &self.names

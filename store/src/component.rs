@@ -15,7 +15,7 @@ use crate::primitives::{Lazy, RwLock};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Component, World};
+/// use cellar::{Component, World};
 ///
 /// #[derive(Debug, PartialEq)]
 /// struct Health(u32);
@@ -35,7 +35,7 @@ impl<T: Send + Sync + 'static> Component for T {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{StorageKind, World};
+/// use cellar::{StorageKind, World};
 ///
 /// struct Stunned;
 /// let mut world = World::new();
@@ -60,7 +60,7 @@ pub enum StorageKind {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::ComponentId;
+/// use cellar::ComponentId;
 ///
 /// assert_eq!(ComponentId::of::<u8>(), ComponentId::of::<u8>());
 /// assert_ne!(ComponentId::of::<u8>(), ComponentId::of::<u16>());
@@ -72,7 +72,7 @@ impl ComponentId {
     /// The id of `T`, registering `T` on first use.
     ///
     /// ```
-    /// let id = cellar_store::ComponentId::of::<[f32; 3]>();
+    /// let id = cellar::ComponentId::of::<[f32; 3]>();
     /// assert!(id.index() < 1 << 20);
     /// ```
     pub fn of<T: Component>() -> ComponentId {
@@ -93,8 +93,8 @@ impl ComponentId {
     /// The id as a dense index (ids are handed out 0, 1, 2, ... in the process).
     ///
     /// ```
-    /// let id = cellar_store::ComponentId::of::<char>();
-    /// assert_eq!(cellar_store::ComponentId::of::<char>().index(), id.index());
+    /// let id = cellar::ComponentId::of::<char>();
+    /// assert_eq!(cellar::ComponentId::of::<char>().index(), id.index());
     /// ```
     #[inline]
     pub fn index(self) -> usize {
@@ -104,7 +104,7 @@ impl ComponentId {
     /// What the registry keeps about this component type.
     ///
     /// ```
-    /// let info = cellar_store::ComponentId::of::<u64>().info();
+    /// let info = cellar::ComponentId::of::<u64>().info();
     /// assert_eq!(info.name(), "u64");
     /// assert_eq!(info.layout().size(), 8);
     /// ```
@@ -122,7 +122,7 @@ impl ComponentId {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::ComponentId;
+/// use cellar::ComponentId;
 ///
 /// #[repr(align(64))]
 /// struct Aligned([u8; 3]);
@@ -153,7 +153,7 @@ impl ComponentInfo {
     /// The component's id.
     ///
     /// ```
-    /// use cellar_store::ComponentId;
+    /// use cellar::ComponentId;
     /// assert_eq!(ComponentId::of::<i8>().info().id(), ComponentId::of::<i8>());
     /// ```
     pub fn id(&self) -> ComponentId {
@@ -163,7 +163,7 @@ impl ComponentInfo {
     /// The component's `TypeId`.
     ///
     /// ```
-    /// use cellar_store::ComponentId;
+    /// use cellar::ComponentId;
     /// use std::any::TypeId;
     /// assert_eq!(ComponentId::of::<i8>().info().type_id(), TypeId::of::<i8>());
     /// ```
@@ -174,7 +174,7 @@ impl ComponentInfo {
     /// The component's type name, as `std::any::type_name` gives it.
     ///
     /// ```
-    /// use cellar_store::ComponentId;
+    /// use cellar::ComponentId;
     /// assert_eq!(ComponentId::of::<i8>().info().name(), "i8");
     /// ```
     pub fn name(&self) -> &'static str {
@@ -184,7 +184,7 @@ impl ComponentInfo {
     /// The component's size and alignment.
     ///
     /// ```
-    /// use cellar_store::ComponentId;
+    /// use cellar::ComponentId;
     /// assert_eq!(ComponentId::of::<()>().info().layout().size(), 0);
     /// ```
     pub fn layout(&self) -> Layout {
@@ -194,7 +194,7 @@ impl ComponentInfo {
     /// Whether values of this type need dropping.
     ///
     /// ```
-    /// use cellar_store::ComponentId;
+    /// use cellar::ComponentId;
     /// assert!(ComponentId::of::<String>().info().needs_drop());
     /// assert!(!ComponentId::of::<u8>().info().needs_drop());
     /// ```

@@ -19,7 +19,7 @@ slotmap::new_key_type! {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 ///
 /// let (a, b) = (World::new(), World::new());
 /// assert_ne!(a.id(), b.id());
@@ -52,7 +52,7 @@ impl WorldId {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{EntityError, World};
+/// use cellar::{EntityError, World};
 ///
 /// let mut world = World::new();
 /// let e = world.spawn((1u32,));
@@ -72,7 +72,7 @@ impl Entity {
     /// The slot index: unique among the live entities of one world.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// assert_eq!(e.index(), 0);
     /// ```
@@ -85,7 +85,7 @@ impl Entity {
     /// The generation of the slot when this entity was spawned.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// world.despawn(e).unwrap();
     /// let f = world.spawn(());
@@ -99,7 +99,7 @@ impl Entity {
     /// The world this entity belongs to.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert_eq!(world.spawn(()).world_id(), world.id());
     /// ```
     #[inline]

@@ -10,7 +10,7 @@ use crate::Entity;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{EntityError, World};
+/// use cellar::{EntityError, World};
 ///
 /// let mut world = World::new();
 /// let mut other = World::new();
@@ -41,7 +41,7 @@ impl Error for EntityError {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{ComponentError, World};
+/// use cellar::{ComponentError, World};
 ///
 /// let mut world = World::new();
 /// let e = world.spawn((1u8,));
@@ -99,7 +99,7 @@ impl Error for ComponentError {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{QueryError, World};
+/// use cellar::{QueryError, World};
 ///
 /// struct Position(f32);
 /// let mut world = World::new();
@@ -181,7 +181,7 @@ impl Error for QueryError {}
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{ResourceError, World};
+/// use cellar::{ResourceError, World};
 ///
 /// let world = World::new();
 /// let err = world.resource::<u64>().unwrap_err();

@@ -22,7 +22,7 @@
 //! tokens into disjoint `&mut QCellOwner`s in safe code. That is all a scheduler needs:
 //!
 //! ```
-//! use cellar_store::{ExclusiveTokens, QueryAccess, QueryState, World};
+//! use cellar::{ExclusiveTokens, QueryAccess, QueryState, World};
 //!
 //! struct Position(f32);
 //! struct Velocity(f32);
@@ -94,7 +94,7 @@ pub use world::World;
 
 pub use rayon;
 
-/// The names most programs need: `use cellar_store::prelude::*;`.
+/// The names most programs need: `use cellar_store::prelude::*;` (the facade's `cellar::prelude` holds the same).
 pub mod prelude {
     pub use crate::commands::Commands;
     pub use crate::events::Events;

@@ -115,7 +115,7 @@ type PaddedShard<K, V> = Padded<RwLock<Shard<K, V>>>;
 /// A spatial grid filled by a parallel loop:
 ///
 /// ```
-/// use cellar_store::sharded_map::ShardedMap;
+/// use cellar::ShardedMap;
 /// use rayon::prelude::*;
 ///
 /// let grid: ShardedMap<(i32, i32), Vec<u32>> = ShardedMap::new();
@@ -156,7 +156,7 @@ impl<K: Eq + Hash, V> ShardedMap<K, V, RandomState> {
     /// to a power of two).
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::<u32, u32>::new();
+    /// let map = cellar::ShardedMap::<u32, u32>::new();
     /// assert!(map.shard_count().is_power_of_two());
     /// ```
     pub fn new() -> Self {
@@ -166,7 +166,7 @@ impl<K: Eq + Hash, V> ShardedMap<K, V, RandomState> {
     /// An empty map with `shards` shards, rounded up to a power of two (at least one).
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::<u32, u32>::with_shards(5);
+    /// let map = cellar::ShardedMap::<u32, u32>::with_shards(5);
     /// assert_eq!(map.shard_count(), 8);
     /// ```
     pub fn with_shards(shards: usize) -> Self {
@@ -180,7 +180,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// ```
     /// use std::hash::BuildHasherDefault;
     /// use std::collections::hash_map::DefaultHasher;
-    /// use cellar_store::sharded_map::ShardedMap;
+    /// use cellar::ShardedMap;
     /// let map: ShardedMap<u8, u8, BuildHasherDefault<DefaultHasher>> =
     ///     ShardedMap::with_shards_and_hasher(2, Default::default());
     /// map.insert(1, 2);
@@ -195,7 +195,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// The number of shards.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::<u8, u8>::with_shards(1);
+    /// let map = cellar::ShardedMap::<u8, u8>::with_shards(1);
     /// assert_eq!(map.shard_count(), 1);
     /// ```
     pub fn shard_count(&self) -> usize {
@@ -214,7 +214,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Inserts `value` under `key`, returning the value it replaces.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// assert_eq!(map.insert("a", 1), None);
     /// assert_eq!(map.insert("a", 2), Some(1));
     /// ```
@@ -229,7 +229,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Removes `key`, returning its value.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 'x');
     /// assert_eq!(map.remove(&1), Some('x'));
     /// assert_eq!(map.remove(&1), None);
@@ -254,7 +254,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// A clone of `key`'s value.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(String::from("k"), vec![1, 2]);
     /// assert_eq!(map.get_cloned("k"), Some(vec![1, 2]));
     /// ```
@@ -271,7 +271,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Calls `f` with `key`'s value, under the shard's read lock.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, String::from("hello"));
     /// assert_eq!(map.with(&1, |s| s.len()), Some(5));
     /// assert_eq!(map.with(&2, |s| s.len()), None);
@@ -288,7 +288,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Calls `f` with `key`'s value, mutably, under the shard's write lock.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 10);
     /// map.update(&1, |v| *v += 1);
     /// assert_eq!(map.get_cloned(&1), Some(11));
@@ -306,7 +306,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// `entry().or_insert_with()` of a concurrent map.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// for word in ["a", "b", "a"] {
     ///     map.upsert(word, || 0, |n| *n += 1);
     /// }
@@ -320,7 +320,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Whether `key` is in the map.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, ());
     /// assert!(map.contains_key(&1) && !map.contains_key(&2));
     /// ```
@@ -336,7 +336,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// The number of entries (shard by shard, so only exact while no one writes).
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 1);
     /// map.insert(2, 2);
     /// assert_eq!(map.len(), 2);
@@ -348,7 +348,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Whether the map is empty (shard by shard).
     ///
     /// ```
-    /// assert!(cellar_store::sharded_map::ShardedMap::<u8, u8>::new().is_empty());
+    /// assert!(cellar::ShardedMap::<u8, u8>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.shards.iter().all(|s| s.read().len == 0)
@@ -357,7 +357,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Removes every entry, shard by shard; the shards keep their memory.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 1);
     /// map.clear();
     /// assert!(map.is_empty());
@@ -373,7 +373,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Calls `f` with every entry, one shard at a time under its read lock.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 10);
     /// map.insert(2, 20);
     /// let mut sum = 0;
@@ -392,7 +392,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// write lock.
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// for i in 0..10 {
     ///     map.insert(i, i);
     /// }
@@ -416,7 +416,7 @@ impl<K: Eq + Hash, V, S: BuildHasher + Clone> ShardedMap<K, V, S> {
     /// Every entry, moved out (in no particular order).
     ///
     /// ```
-    /// let map = cellar_store::sharded_map::ShardedMap::new();
+    /// let map = cellar::ShardedMap::new();
     /// map.insert(1, 'a');
     /// assert_eq!(map.into_entries(), vec![(1, 'a')]);
     /// ```

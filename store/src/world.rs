@@ -20,7 +20,7 @@ use crate::storage::{ColumnBatch, ColumnBatchError, Storage, TokenId, Tokens};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 ///
 /// #[derive(Debug, PartialEq)]
 /// struct Position(f32, f32);
@@ -50,7 +50,7 @@ impl World {
     /// An empty world with a fresh [`WorldId`].
     ///
     /// ```
-    /// let world = cellar_store::World::new();
+    /// let world = cellar::World::new();
     /// assert!(world.is_empty());
     /// ```
     pub fn new() -> Self {
@@ -60,7 +60,7 @@ impl World {
     /// This world's id, which every entity it spawns carries.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert_eq!(world.spawn(()).world_id(), world.id());
     /// ```
     pub fn id(&self) -> WorldId {
@@ -73,7 +73,7 @@ impl World {
     /// tokens lent to it out of `&mut Tokens`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let (storage, tokens) = world.split();
     /// assert_eq!(storage.len(), 0);
     /// assert_eq!(tokens.len(), 0);
@@ -85,7 +85,7 @@ impl World {
     /// The storage half, shared.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().storage().is_empty());
+    /// assert!(cellar::World::new().storage().is_empty());
     /// ```
     pub fn storage(&self) -> &Storage {
         &self.storage
@@ -94,7 +94,7 @@ impl World {
     /// The tokens, shared: enough to read every column and resource.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().tokens().is_empty());
+    /// assert!(cellar::World::new().tokens().is_empty());
     /// ```
     pub fn tokens(&self) -> &Tokens {
         &self.tokens
@@ -103,7 +103,7 @@ impl World {
     /// The current change tick.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().change_tick() >= 1);
+    /// assert!(cellar::World::new().change_tick() >= 1);
     /// ```
     pub fn change_tick(&self) -> u32 {
         self.storage.change_tick()
@@ -112,7 +112,7 @@ impl World {
     /// The token of component type `type_id`, if this world uses it.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_component::<u8>();
     /// assert!(world.component_token(std::any::TypeId::of::<u8>()).is_some());
     /// ```
@@ -123,7 +123,7 @@ impl World {
     /// The token of resource type `type_id`, if this world has registered it.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_resource::<u8>();
     /// assert!(world.resource_token(std::any::TypeId::of::<u8>()).is_some());
     /// ```
@@ -138,7 +138,7 @@ impl World {
     /// unless it was registered sparse before; returns its id. Idempotent.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let a = world.register_component::<u8>();
     /// assert_eq!(a, world.register_component::<u8>());
     /// ```
@@ -151,7 +151,7 @@ impl World {
     /// already sparse).
     ///
     /// ```
-    /// use cellar_store::{StorageKind, World};
+    /// use cellar::{StorageKind, World};
     ///
     /// struct Burning;
     /// let mut world = World::new();
@@ -176,7 +176,7 @@ impl World {
     /// How this world stores `T`, or `None` if it has not used `T` yet.
     ///
     /// ```
-    /// use cellar_store::{StorageKind, World};
+    /// use cellar::{StorageKind, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
     /// assert_eq!(world.storage_kind::<u8>(), Some(StorageKind::Table));
@@ -227,7 +227,7 @@ impl World {
     /// world is then as before.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8, "name"));
     /// assert_eq!(world.get::<&str>(e), Ok(&"name"));
     /// ```
@@ -248,7 +248,7 @@ impl World {
     /// As [`spawn`](World::spawn).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let es = world.spawn_batch((0..100u32).map(|i| (i, i as f32))).to_vec();
     /// assert_eq!(es.len(), 100);
     /// assert_eq!(world.get::<f32>(es[7]), Ok(&7.0));
@@ -274,7 +274,7 @@ impl World {
     /// spawned then.
     ///
     /// ```
-    /// use cellar_store::{ColumnBatch, World};
+    /// use cellar::{ColumnBatch, World};
     ///
     /// let mut world = World::new();
     /// let positions: Vec<[f32; 2]> = (0..100).map(|i| [i as f32, 0.0]).collect();
@@ -303,7 +303,7 @@ impl World {
     /// [`EntityError::NoSuchEntity`] for a despawned, stale or foreign entity.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((String::from("x"),));
     /// assert!(world.despawn(e).is_ok());
     /// assert!(world.despawn(e).is_err());
@@ -322,7 +322,7 @@ impl World {
     /// nothing changes).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8, 2u16, String::from("dropped")));
     /// assert_eq!(world.take::<(u16, u8)>(e), Ok((2, 1)));
     /// assert!(!world.contains(e));
@@ -348,7 +348,7 @@ impl World {
     /// dropped then.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8,));
     /// world.insert(e, (2u8, 3u16)).unwrap();
     /// assert_eq!(world.get::<u8>(e), Ok(&2));
@@ -378,7 +378,7 @@ impl World {
     /// bundle is dropped, and every live entity still gets its bundle.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let es = world.spawn_batch((0..4u32).map(|i| (i,))).to_vec();
     /// world.insert_batch(es.iter().map(|&e| (e, (1.5f32,)))).unwrap();
     /// assert_eq!(world.query::<(&u32, &f32)>().count(), 4);
@@ -401,7 +401,7 @@ impl World {
     /// nothing is removed).
     ///
     /// ```
-    /// use cellar_store::{ComponentError, World};
+    /// use cellar::{ComponentError, World};
     /// let mut world = World::new();
     /// let e = world.spawn((1u8, 2u16, 3u32));
     /// assert_eq!(world.remove::<(u8, u32)>(e), Ok((1, 3)));
@@ -429,7 +429,7 @@ impl World {
     /// table that come one after another move together: one edge lookup per run of them.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let es = world.spawn_batch((0..4u32).map(|i| (i, 1u8))).to_vec();
     /// assert_eq!(world.remove_batch::<(u8,), _>(es.iter().copied()), 4);
     /// assert_eq!(world.query::<&u8>().count(), 0);
@@ -448,7 +448,7 @@ impl World {
     /// Every entity, table and sparse set is emptied before the first `Drop` runs.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8,));
     /// world.clear();
     /// assert!(world.is_empty() && !world.contains(e));
@@ -463,7 +463,7 @@ impl World {
     /// The number of live entities.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn(());
     /// assert_eq!(world.len(), 1);
     /// ```
@@ -474,7 +474,7 @@ impl World {
     /// Whether there are no live entities.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().is_empty());
+    /// assert!(cellar::World::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.storage.is_empty()
@@ -483,7 +483,7 @@ impl World {
     /// Whether `entity` is alive in this world.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// assert!(world.contains(e));
     /// world.despawn(e).unwrap();
@@ -496,7 +496,7 @@ impl World {
     /// Whether `entity` is alive and has a `T`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8,));
     /// assert!(world.has::<u8>(e) && !world.has::<u16>(e));
     /// ```
@@ -512,7 +512,7 @@ impl World {
     /// [`ComponentError::Missing`] if it has no `T`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1.5f32,));
     /// assert_eq!(world.get::<f32>(e), Ok(&1.5));
     /// ```
@@ -531,7 +531,7 @@ impl World {
     /// As [`get`](World::get).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u32,));
     /// *world.get_mut::<u32>(e).unwrap() += 1;
     /// assert_eq!(world.get::<u32>(e), Ok(&2));
@@ -552,7 +552,7 @@ impl World {
     /// returns its token. Idempotent.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let t = world.register_resource::<u8>();
     /// assert_eq!(t, world.register_resource::<u8>());
     /// assert!(!world.contains_resource::<u8>());
@@ -564,7 +564,7 @@ impl World {
     /// Inserts resource `value`, returning the one it replaces.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert_eq!(world.insert_resource(1u8), None);
     /// assert_eq!(world.insert_resource(2u8), Some(1));
     /// ```
@@ -580,7 +580,7 @@ impl World {
     /// [`ResourceError::Missing`] if there is none.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(String::from("hi"));
     /// assert_eq!(world.resource::<String>().unwrap(), "hi");
     /// ```
@@ -598,7 +598,7 @@ impl World {
     /// [`ResourceError::Missing`] if there is none.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(1u64);
     /// *world.resource_mut::<u64>().unwrap() += 1;
     /// assert_eq!(world.resource::<u64>(), Ok(&2));
@@ -613,7 +613,7 @@ impl World {
     /// Removes resource `R` and returns it; its token stays.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(7i32);
     /// assert_eq!(world.remove_resource::<i32>(), Some(7));
     /// assert_eq!(world.remove_resource::<i32>(), None);
@@ -625,7 +625,7 @@ impl World {
     /// Whether the world has a resource `R`.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(1u8);
     /// assert!(world.contains_resource::<u8>() && !world.contains_resource::<u16>());
     /// ```

@@ -9,7 +9,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{SnapshotError, World};
+/// use cellar::{SnapshotError, World};
 ///
 /// struct NotClone(u8);
 /// let mut world = World::new();

@@ -22,7 +22,7 @@ impl Entity {
     /// [`World::entity_from_bits`] turns them back into an entity of a given world.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// assert_eq!(world.entity_from_bits(e.to_bits()), Ok(e));
     /// ```
@@ -40,7 +40,7 @@ impl World {
     /// entity, one never spawned, or bits that no entity has (an even generation, slot 0).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// let bits = e.to_bits();
     /// world.despawn(e).unwrap();
@@ -63,7 +63,7 @@ impl World {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{World, snapshot::SpawnAtError};
+/// use cellar::{World, snapshot::SpawnAtError};
 ///
 /// let mut world = World::new();
 /// let e = world.spawn(());
@@ -123,7 +123,7 @@ impl World {
     /// [`MAX_GENERATION_SKIP`] generations. Nothing is spawned then (the bundle is dropped).
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// let mut server = World::new();
     /// let mut client = World::new();

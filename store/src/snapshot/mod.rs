@@ -7,7 +7,7 @@
 //! dead, the same values, the same query results in the same order.
 //!
 //! ```
-//! use cellar_store::World;
+//! use cellar::World;
 //!
 //! #[derive(Clone, Copy, Debug, PartialEq)]
 //! struct Position(f32);
@@ -80,7 +80,7 @@ use registry::{AnyResource, ColumnOps};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Snapshot, World};
+/// use cellar::{Snapshot, World};
 ///
 /// let mut world = World::new();
 /// world.register_snapshot_copy::<u32>();
@@ -156,7 +156,7 @@ impl Snapshot {
     /// [`World::snapshot_into`](crate::World::snapshot_into).
     ///
     /// ```
-    /// let snapshot = cellar_store::Snapshot::new();
+    /// let snapshot = cellar::Snapshot::new();
     /// assert!(snapshot.is_empty());
     /// ```
     pub fn new() -> Self {
@@ -166,7 +166,7 @@ impl Snapshot {
     /// Whether this holds nothing yet (restoring it is an `Err`).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// assert!(!world.snapshot().unwrap().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -176,7 +176,7 @@ impl Snapshot {
     /// The number of live entities in the snapshot.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn(());
     /// assert_eq!(world.snapshot().unwrap().len(), 1);
     /// ```
@@ -189,7 +189,7 @@ impl Snapshot {
     /// query run does).
     ///
     /// ```
-    /// let world = cellar_store::World::new();
+    /// let world = cellar::World::new();
     /// let before = world.change_tick();
     /// assert_eq!(world.snapshot().unwrap().change_tick(), before);
     /// assert!(world.change_tick() > before);
@@ -202,7 +202,7 @@ impl Snapshot {
     /// every column for a full copy, only the changed ones for an incremental one.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_snapshot_copy::<u8>();
     /// world.spawn_batch((0..10u8).map(|i| (i,)));
     /// let mut snapshot = world.snapshot().unwrap();
@@ -219,7 +219,7 @@ impl Snapshot {
     /// world). The contents stay and can still be restored.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_snapshot_copy::<u8>();
     /// world.spawn_batch((0..10u8).map(|i| (i,)));
     /// let mut snapshot = world.snapshot().unwrap();

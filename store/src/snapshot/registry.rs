@@ -116,7 +116,7 @@ impl World {
     /// world of the process.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// #[derive(Clone, Debug, PartialEq)]
     /// struct Name(String);
@@ -141,7 +141,7 @@ impl World {
     /// `register_snapshot::<T>()` keeps the bitwise copy.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// #[derive(Clone, Copy, Debug, PartialEq)]
     /// struct Position(f32, f32);
@@ -165,7 +165,7 @@ impl World {
     /// registers `R` in this world; returns its token. Idempotent.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// let mut world = World::new();
     /// world.register_snapshot_resource::<u64>();

@@ -39,7 +39,7 @@ impl World {
     /// restore, the changed ones for an incremental one).
     ///
     /// ```
-    /// use cellar_store::{SnapshotError, World};
+    /// use cellar::{SnapshotError, World};
     ///
     /// #[derive(Clone, Copy)]
     /// struct Hp(u32);

@@ -102,7 +102,7 @@ impl World {
     /// whose type has the same path. Needs the `serde` feature.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     /// struct Hp(u32);
@@ -138,7 +138,7 @@ impl World {
     /// `serde` feature.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// let mut world = World::new();
     /// world.register_save_resource::<String>();
@@ -254,7 +254,7 @@ impl Snapshot {
     /// ([`register_save`](crate::World::register_save)) or its serializer fails.
     ///
     /// ```
-    /// use cellar_store::{Snapshot, World};
+    /// use cellar::{Snapshot, World};
     ///
     /// let mut world = World::new();
     /// world.register_save::<u32>();
@@ -336,7 +336,7 @@ impl Snapshot {
     /// [`SnapshotError::Serialize`] if a type's deserializer refuses its values.
     ///
     /// ```
-    /// use cellar_store::{Snapshot, SnapshotError};
+    /// use cellar::{Snapshot, SnapshotError};
     ///
     /// assert!(matches!(Snapshot::from_bytes(b"not a save"), Err(SnapshotError::Malformed { .. })));
     /// ```

@@ -37,7 +37,7 @@ impl World {
     /// type not registered for snapshots.
     ///
     /// ```
-    /// use cellar_store::World;
+    /// use cellar::World;
     ///
     /// let mut world = World::new();
     /// world.register_snapshot_copy::<u32>();
@@ -62,7 +62,7 @@ impl World {
     /// As [`snapshot`](World::snapshot); `snapshot` is left empty then.
     ///
     /// ```
-    /// use cellar_store::{Snapshot, World};
+    /// use cellar::{Snapshot, World};
     ///
     /// let mut world = World::new();
     /// world.register_snapshot_copy::<u32>();

@@ -18,7 +18,7 @@ use super::{Storage, Tokens};
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{ColumnBatch, World};
+/// use cellar::{ColumnBatch, World};
 ///
 /// let batch = ColumnBatch::new().with(vec![1u32, 2, 3]).with(vec!['a', 'b', 'c']);
 /// let mut world = World::new();
@@ -57,7 +57,7 @@ impl fmt::Debug for ColumnBatch {
 /// Why a [`ColumnBatch`] cannot be spawned.
 ///
 /// ```
-/// use cellar_store::{ColumnBatch, ColumnBatchError, World};
+/// use cellar::{ColumnBatch, ColumnBatchError, World};
 ///
 /// let batch = ColumnBatch::new().with(vec![1u8, 2]).with(vec![1u16]);
 /// assert_eq!(
@@ -103,8 +103,8 @@ impl ColumnBatch {
     /// An empty batch (spawning it spawns nothing).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
-    /// assert!(world.spawn_column_batch(cellar_store::ColumnBatch::new()).unwrap().is_empty());
+    /// let mut world = cellar::World::new();
+    /// assert!(world.spawn_column_batch(cellar::ColumnBatch::new()).unwrap().is_empty());
     /// ```
     pub fn new() -> Self {
         ColumnBatch::default()
@@ -114,7 +114,7 @@ impl ColumnBatch {
     /// each type may come once (otherwise spawning the batch is an error).
     ///
     /// ```
-    /// let batch = cellar_store::ColumnBatch::new().with(vec![0.5f32; 10]);
+    /// let batch = cellar::ColumnBatch::new().with(vec![0.5f32; 10]);
     /// assert_eq!(batch.len(), 10);
     /// ```
     pub fn with<T: Component>(mut self, values: Vec<T>) -> Self {
@@ -141,7 +141,7 @@ impl ColumnBatch {
     /// The number of entities the batch spawns.
     ///
     /// ```
-    /// assert_eq!(cellar_store::ColumnBatch::new().len(), 0);
+    /// assert_eq!(cellar::ColumnBatch::new().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
         self.len.unwrap_or(0)
@@ -150,7 +150,7 @@ impl ColumnBatch {
     /// Whether the batch spawns no entity.
     ///
     /// ```
-    /// assert!(cellar_store::ColumnBatch::new().is_empty());
+    /// assert!(cellar::ColumnBatch::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0

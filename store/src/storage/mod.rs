@@ -105,7 +105,7 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::{Storage, World};
+/// use cellar::{Storage, World};
 ///
 /// fn assert_sync<T: Sync>() {}
 /// assert_sync::<Storage>();
@@ -151,7 +151,7 @@ impl Storage {
     /// The id of the world this storage belongs to.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let id = world.id();
     /// assert_eq!(world.split().0.world_id(), id);
     /// ```
@@ -162,7 +162,7 @@ impl Storage {
     /// The number of live entities.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn(());
     /// assert_eq!(world.split().0.len(), 1);
     /// ```
@@ -173,7 +173,7 @@ impl Storage {
     /// Whether there are no live entities.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().split().0.is_empty());
+    /// assert!(cellar::World::new().split().0.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -182,7 +182,7 @@ impl Storage {
     /// Whether `entity` is alive in this world.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn(());
     /// assert!(world.split().0.contains(e));
     /// ```
@@ -193,7 +193,7 @@ impl Storage {
     /// The current change tick (rows written now carry it).
     ///
     /// ```
-    /// let world = cellar_store::World::new();
+    /// let world = cellar::World::new();
     /// assert!(world.change_tick() >= 1);
     /// ```
     pub fn change_tick(&self) -> u32 {
@@ -205,7 +205,7 @@ impl Storage {
     /// as changes next time, while every other observer does.
     ///
     /// ```
-    /// let world = cellar_store::World::new();
+    /// let world = cellar::World::new();
     /// let (a, b) = (world.storage().next_run_tick(), world.storage().next_run_tick());
     /// assert!(b > a);
     /// ```
@@ -216,7 +216,7 @@ impl Storage {
     /// The token that guards component type `type_id`'s columns, if this world uses it.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.spawn((1u8,));
     /// assert!(world.storage().component_token(std::any::TypeId::of::<u8>()).is_some());
     /// ```
@@ -228,7 +228,7 @@ impl Storage {
     /// The token that guards resource type `type_id`, if this world has registered it.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(1u8);
     /// assert!(world.storage().resource_token(std::any::TypeId::of::<u8>()).is_some());
     /// ```
@@ -241,7 +241,7 @@ impl Storage {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(5u8);
     /// let t = world.resource_token(TypeId::of::<u8>()).unwrap();
     /// let owner = world.tokens().get(t).unwrap();
@@ -257,7 +257,7 @@ impl Storage {
     ///
     /// ```
     /// use std::any::TypeId;
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.insert_resource(5u8);
     /// let t = world.resource_token(TypeId::of::<u8>()).unwrap();
     /// let (storage, tokens) = world.split();

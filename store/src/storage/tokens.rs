@@ -9,7 +9,7 @@ use cellar_tokens::arena::QCellOwner;
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 /// use std::any::TypeId;
 ///
 /// let mut world = World::new();
@@ -27,7 +27,7 @@ impl TokenId {
     /// The token's index in [`Tokens`] (and in the order of [`Tokens::iter_mut`]).
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let t = world.register_resource::<u8>();
     /// assert!(world.tokens().get(t).is_some());
     /// assert_eq!(t.index(), world.tokens().len() - 1);
@@ -49,7 +49,7 @@ impl TokenId {
 /// # Examples
 ///
 /// ```
-/// use cellar_store::World;
+/// use cellar::World;
 ///
 /// let mut world = World::new();
 /// world.insert_resource(1u32);
@@ -80,7 +80,7 @@ impl Tokens {
     /// How many tokens the world has.
     ///
     /// ```
-    /// assert_eq!(cellar_store::World::new().tokens().len(), 0);
+    /// assert_eq!(cellar::World::new().tokens().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
         self.owners.len()
@@ -89,7 +89,7 @@ impl Tokens {
     /// Whether the world has no tokens yet.
     ///
     /// ```
-    /// assert!(cellar_store::World::new().tokens().is_empty());
+    /// assert!(cellar::World::new().tokens().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.owners.is_empty()
@@ -98,7 +98,7 @@ impl Tokens {
     /// One token, shared.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let t = world.register_resource::<u8>();
     /// assert!(world.tokens().get(t).is_some());
     /// ```
@@ -110,7 +110,7 @@ impl Tokens {
     /// One token, exclusive.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let t = world.register_resource::<u8>();
     /// let (_, tokens) = world.split();
     /// assert!(tokens.get_mut(t).is_some());
@@ -123,7 +123,7 @@ impl Tokens {
     /// Every token, shared, in [`TokenId`] order.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_resource::<u8>();
     /// assert_eq!(world.tokens().iter().count(), 1);
     /// ```
@@ -135,7 +135,7 @@ impl Tokens {
     /// tokens among the systems of a batch.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// world.register_resource::<u8>();
     /// world.register_resource::<u16>();
     /// let (_, tokens) = world.split();

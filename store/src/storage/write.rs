@@ -72,7 +72,7 @@ impl<'a> BundleWriter<'a> {
     /// world undoes the values written before.
     ///
     /// ```
-    /// # use cellar_store::*;
+    /// # use cellar::*;
     /// struct One(u8);
     /// impl Bundle for One {
     ///     fn visit(t: &mut BundleTypes) { t.add::<u8>() }
@@ -184,7 +184,7 @@ impl<'a> BundleReader<'a> {
     /// and drops the values not taken.
     ///
     /// ```
-    /// let mut world = cellar_store::World::new();
+    /// let mut world = cellar::World::new();
     /// let e = world.spawn((1u8, 2u16));
     /// assert_eq!(world.remove::<(u16,)>(e), Ok((2,)));
     /// ```
