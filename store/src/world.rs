@@ -509,7 +509,8 @@ impl World {
     /// # Errors
     ///
     /// [`ComponentError::NoSuchEntity`] for a despawned, stale or foreign entity,
-    /// [`ComponentError::Missing`] if it has no `T`.
+    /// [`ComponentError::Missing`] if it has no `T`, [`ComponentError::WrongToken`] if safe
+    /// code swapped or replaced the world's owners through [`split`](World::split).
     ///
     /// ```
     /// let mut world = cellar::World::new();

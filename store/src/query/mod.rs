@@ -102,7 +102,8 @@ impl World {
     ///
     /// # Panics
     ///
-    /// If `Q` aliases (`(&mut T, &T)`), with a message naming the type; see
+    /// If `Q` aliases (`(&mut T, &T)`), with a message naming the type, or if safe code
+    /// swapped or replaced the world's owners through [`World::split`] (`WrongToken`); see
     /// [`try_query_mut`](World::try_query_mut) for the `Result`.
     ///
     /// ```
@@ -122,7 +123,8 @@ impl World {
     ///
     /// # Errors
     ///
-    /// [`QueryError::Conflict`] naming the type if `Q` aliases.
+    /// [`QueryError::Conflict`] naming the type if `Q` aliases; [`QueryError::WrongToken`] if
+    /// the world's owners were swapped (as [`try_query_filtered_mut`](World::try_query_filtered_mut)).
     ///
     /// ```
     /// let mut world = cellar::World::new();
@@ -139,7 +141,7 @@ impl World {
     ///
     /// # Panics
     ///
-    /// If `Q` aliases, as [`query_mut`](World::query_mut).
+    /// As [`query_mut`](World::query_mut): if `Q` aliases, or the world's owners were swapped.
     ///
     /// ```
     /// use cellar::{Without, World};
@@ -163,7 +165,8 @@ impl World {
     ///
     /// # Errors
     ///
-    /// [`QueryError::Conflict`] naming the type if `Q` aliases.
+    /// [`QueryError::Conflict`] naming the type if `Q` aliases; [`QueryError::WrongToken`] if
+    /// safe code swapped or replaced the world's owners through [`World::split`].
     ///
     /// ```
     /// use cellar::{With, World};
