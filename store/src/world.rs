@@ -354,7 +354,17 @@ impl World {
     /// assert_eq!(world.get::<u8>(e), Ok(&2));
     /// assert_eq!(world.get::<u16>(e), Ok(&3));
     /// ```
+    #[inline]
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
+        bundle.insert_into(self, entity)
+    }
+
+    /// [`insert`](World::insert) through the bundle writer (any bundle type).
+    pub(crate) fn insert_bundle<B: Bundle>(
+        &mut self,
+        entity: Entity,
+        bundle: B,
+    ) -> Result<(), EntityError> {
         let key = TypeId::of::<B>();
         let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
         // One lookup on the hot path: the cached edge; the bundle is known if it exists.
@@ -366,6 +376,27 @@ impl World {
             }
         };
         self.storage.insert_along(entity, loc, edge, |w| bundle.write(w));
+        Ok(())
+    }
+
+    /// [`insert`](World::insert) of the bundle `(T,)`: one edge lookup, then the value moves
+    /// in typed, with no writer.
+    #[inline]
+    pub(crate) fn insert_one<T: Component>(
+        &mut self,
+        entity: Entity,
+        value: T,
+    ) -> Result<(), EntityError> {
+        let key = TypeId::of::<(T,)>();
+        let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
+        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<(T,)>();
+                self.storage.find_insert_edge(loc.table, key)
+            }
+        };
+        self.storage.insert_one_along(entity, loc, edge, value);
         Ok(())
     }
 
@@ -411,7 +442,13 @@ impl World {
     /// );
     /// assert_eq!(world.get::<u16>(e), Ok(&2));
     /// ```
+    #[inline]
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
+        B::remove_from(self, entity)
+    }
+
+    /// [`remove`](World::remove) through the bundle reader (any bundle type).
+    pub(crate) fn remove_bundle<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
         let key = TypeId::of::<B>();
         let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
         let edge = match self.storage.cached_remove_edge(loc.table, key) {
@@ -422,6 +459,22 @@ impl World {
             }
         };
         self.storage.remove_along(entity, loc, edge, B::take)
+    }
+
+    /// [`remove`](World::remove) of the bundle `(T,)`: one edge lookup, then the value moves
+    /// out typed, with no reader.
+    #[inline]
+    pub(crate) fn remove_one<T: Component>(&mut self, entity: Entity) -> Result<T, ComponentError> {
+        let key = TypeId::of::<(T,)>();
+        let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
+        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+            Some(edge) => edge,
+            None => {
+                self.init_bundle::<(T,)>();
+                self.storage.find_remove_edge(loc.table, key)
+            }
+        };
+        self.storage.remove_one_along(entity, loc, edge)
     }
 
     /// Removes bundle `B` from each of many entities, dropping the values; returns how many

@@ -16,6 +16,7 @@
 //! | `graph.rs` | the table for a component set, cached bundle infos and edges |
 //! | `write.rs` | `BundleWriter`, `BundleReader`: the only way values go in and out |
 //! | `rows.rs` | spawn, insert, remove, take, despawn, clear, batches |
+//! | `single.rs` | insert and remove of a one-component bundle, typed, with no writer |
 //! | `column_batch.rs` | `ColumnBatch`: spawning one `Vec` per component |
 //!
 //! `World` (in `world.rs`) is a facade over this module: it registers types (which needs the
@@ -40,6 +41,7 @@ mod finish;
 mod graph;
 mod resources;
 mod rows;
+mod single;
 mod snapshot;
 mod sparse;
 mod table;
