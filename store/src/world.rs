@@ -218,6 +218,24 @@ impl World {
         self.storage.add_bundle(TypeId::of::<B>(), &ids);
     }
 
+    /// The insert edge of bundle `B` out of table `from`, made (with the bundle) if new: the
+    /// cold half of a cached edge lookup, apart so that the hot half keeps no key around.
+    #[cold]
+    #[inline(never)]
+    fn new_insert_edge<B: Bundle>(&mut self, from: u32) -> u32 {
+        self.init_bundle::<B>();
+        self.storage.find_insert_edge(from, TypeId::of::<B>())
+    }
+
+    /// The remove edge of bundle `B` out of table `from`, as
+    /// [`new_insert_edge`](World::new_insert_edge).
+    #[cold]
+    #[inline(never)]
+    fn new_remove_edge<B: Bundle>(&mut self, from: u32) -> u32 {
+        self.init_bundle::<B>();
+        self.storage.find_remove_edge(from, TypeId::of::<B>())
+    }
+
     /// Spawns an entity with the components of `bundle`.
     ///
     /// # Panics
@@ -365,36 +383,29 @@ impl World {
         entity: Entity,
         bundle: B,
     ) -> Result<(), EntityError> {
-        let key = TypeId::of::<B>();
         let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
         // One lookup on the hot path: the cached edge; the bundle is known if it exists.
-        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+        let edge = match self.storage.cached_insert_edge(loc.table, TypeId::of::<B>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<B>();
-                self.storage.find_insert_edge(loc.table, key)
-            }
+            None => self.new_insert_edge::<B>(loc.table),
         };
         self.storage.insert_along(entity, loc, edge, |w| bundle.write(w));
         Ok(())
     }
 
-    /// [`insert`](World::insert) of the bundle `(T,)`: one edge lookup, then the value moves
-    /// in typed, with no writer.
+    /// [`insert`](World::insert) of the bundle `(T,)`: a sparse `T` goes straight to its set;
+    /// a table `T` takes one edge lookup, then the value moves in typed, with no writer.
     #[inline]
     pub(crate) fn insert_one<T: Component>(
         &mut self,
         entity: Entity,
         value: T,
     ) -> Result<(), EntityError> {
-        let key = TypeId::of::<(T,)>();
         let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
-        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+        let Err(value) = self.storage.insert_sparse_one(entity, value) else { return Ok(()) };
+        let edge = match self.storage.cached_insert_edge(loc.table, TypeId::of::<(T,)>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<(T,)>();
-                self.storage.find_insert_edge(loc.table, key)
-            }
+            None => self.new_insert_edge::<(T,)>(loc.table),
         };
         self.storage.insert_one_along(entity, loc, edge, value);
         Ok(())
@@ -449,30 +460,26 @@ impl World {
 
     /// [`remove`](World::remove) through the bundle reader (any bundle type).
     pub(crate) fn remove_bundle<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
-        let key = TypeId::of::<B>();
         let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+        let edge = match self.storage.cached_remove_edge(loc.table, TypeId::of::<B>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<B>();
-                self.storage.find_remove_edge(loc.table, key)
-            }
+            None => self.new_remove_edge::<B>(loc.table),
         };
         self.storage.remove_along(entity, loc, edge, B::take)
     }
 
-    /// [`remove`](World::remove) of the bundle `(T,)`: one edge lookup, then the value moves
-    /// out typed, with no reader.
+    /// [`remove`](World::remove) of the bundle `(T,)`: a sparse `T` comes straight out of its
+    /// set; a table `T` takes one edge lookup, then the value moves out typed, with no
+    /// reader.
     #[inline]
     pub(crate) fn remove_one<T: Component>(&mut self, entity: Entity) -> Result<T, ComponentError> {
-        let key = TypeId::of::<(T,)>();
+        if let Some(sparse) = self.storage.remove_sparse_one::<T>(entity) {
+            return sparse;
+        }
         let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+        let edge = match self.storage.cached_remove_edge(loc.table, TypeId::of::<(T,)>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<(T,)>();
-                self.storage.find_remove_edge(loc.table, key)
-            }
+            None => self.new_remove_edge::<(T,)>(loc.table),
         };
         self.storage.remove_one_along(entity, loc, edge)
     }

@@ -13,7 +13,7 @@
 
 use std::any::TypeId;
 
-use crate::component::Component;
+use crate::component::{Component, ComponentId};
 use crate::entity::{Entity, Location};
 use crate::error::ComponentError;
 
@@ -35,6 +35,64 @@ fn store_of<T: Component>(store: &mut ComponentStore) -> &mut ComponentStore {
 }
 
 impl Storage {
+    /// The sparse component of type `T`, if `T` is one: a scan of the (few) sparse types.
+    #[inline]
+    fn sparse_id_of<T: Component>(&self) -> Option<ComponentId> {
+        let key = TypeId::of::<T>();
+        self.sparse_types.iter().find(|&&(t, _)| t == key).map(|&(_, id)| id)
+    }
+
+    /// Puts `value` into `entity` (alive) if `T` is a sparse component; hands it back
+    /// otherwise. No table and no edge is looked at.
+    #[inline]
+    pub(crate) fn insert_sparse_one<T: Component>(
+        &mut self,
+        entity: Entity,
+        value: T,
+    ) -> Result<(), T> {
+        debug_assert!(self.contains(entity), "sparse sets hold live entities only");
+        let Some(id) = self.sparse_id_of::<T>() else { return Err(value) };
+        let tick = self.tick.load();
+        let (set, column) =
+            store_mut(&mut self.components, id).sparse_mut().expect("a sparse component");
+        // SAFETY:
+        // - `id` is the sparse component whose type is `T` (`sparse_types` pairs them:
+        //   `Storage`'s invariants), so `T` is its column's type (`ComponentStore`'s
+        //   invariants).
+        let old = unsafe { set.put(column, entity, value, tick) };
+        // The set is consistent: the old value may run its `Drop`.
+        drop(old);
+        Ok(())
+    }
+
+    /// Takes `entity`'s `T` out of its sparse set, if `T` is a sparse component (`None`
+    /// otherwise). No table and no edge is looked at; nor the entity's location: a sparse set
+    /// holds live entities only, so finding `entity` there shows it alive.
+    #[inline]
+    pub(crate) fn remove_sparse_one<T: Component>(
+        &mut self,
+        entity: Entity,
+    ) -> Option<Result<T, ComponentError>> {
+        let id = self.sparse_id_of::<T>()?;
+        let store = store_mut(&mut self.components, id);
+        let (set, column) = store.sparse_mut().expect("a sparse component");
+        // SAFETY:
+        // - as in `insert_sparse_one`: `T` is the type of sparse component `id`.
+        match unsafe { set.take::<T>(column, entity) } {
+            Some(value) => Some(Ok(value)),
+            None => Some(Err(self.missing_sparse(entity, id))),
+        }
+    }
+
+    /// The error for `entity` lacking sparse component `id`: it may be dead instead.
+    #[cold]
+    fn missing_sparse(&self, entity: Entity, id: ComponentId) -> ComponentError {
+        match self.contains(entity) {
+            true => ComponentError::Missing { entity, component: self.store(id).info().name() },
+            false => ComponentError::NoSuchEntity(entity),
+        }
+    }
+
     /// Puts `value` into `entity` (at `loc`) along insert edge `edge` of the bundle `(T,)`,
     /// made for `loc`'s table.
     #[inline]
