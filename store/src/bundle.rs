@@ -177,7 +177,7 @@ macro_rules! tuple_bundle {
                 $(types.add::<$name>();)+
             }
             #[allow(non_snake_case)]
-            #[inline]
+            #[inline(always)] // a few puts: inlined, a batch spawn's loop keeps its values in registers
             fn write(self, writer: &mut BundleWriter<'_>) {
                 let ($($name,)+) = self;
                 $(writer.put($name);)+
@@ -195,7 +195,7 @@ impl<A: Component> Bundle for (A,) {
     fn visit(types: &mut BundleTypes) {
         types.add::<A>();
     }
-    #[inline]
+    #[inline(always)]
     fn write(self, writer: &mut BundleWriter<'_>) {
         writer.put(self.0);
     }

@@ -279,7 +279,9 @@ impl World {
         I: IntoIterator<Item = B>,
     {
         self.init_bundle::<B>();
-        self.storage.spawn_batch(TypeId::of::<B>(), bundles, B::write)
+        // A closure, not `B::write`: closures are inlined into the batch loop more readily.
+        self.storage
+            .spawn_batch(TypeId::of::<B>(), bundles, |bundle: B, writer| bundle.write(writer))
     }
 
     /// Spawns one entity per element of the batch's `Vec`s, moving each `Vec` into its

@@ -298,6 +298,17 @@ impl Column {
         Some(unsafe { Ptr::new(slot) })
     }
 
+    /// Whether the column holds values of type `T`.
+    #[inline]
+    pub(crate) fn holds<T: 'static>(&self) -> bool {
+        TypeId::of::<T>() == self.type_id
+    }
+
+    /// The name of the column's type.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
     #[inline]
     #[track_caller]
     fn check<T: 'static>(&self) {

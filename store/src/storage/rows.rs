@@ -62,12 +62,101 @@ impl Storage {
     ///
     /// Room is reserved once, and the rows' change ticks are filled in one pass at the end
     /// (by a guard, so also when a bundle's code panics: the entities spawned before stay).
+    /// A bundle of table components only has its columns looked up once for the batch.
     pub(crate) fn spawn_batch<B>(
         &mut self,
         key: TypeId,
         bundles: impl IntoIterator<Item = B>,
-        mut write: impl FnMut(B, &mut BundleWriter<'_>),
+        write: impl FnMut(B, &mut BundleWriter<'_>),
     ) -> &[Entity] {
+        let info = &self.graph.bundles[&key];
+        let bundles = bundles.into_iter();
+        let n = bundles.size_hint().0;
+        let t = info.spawn_table as usize;
+        let start = self.tables[t].len();
+        self.tables[t].reserve(n);
+        self.entities.reserve(n);
+        for (&id, &target) in info.ids.iter().zip(info.spawn_targets.iter()) {
+            if let Target::Push(pos) = target {
+                store_mut(&mut self.components, id).column_mut(pos).reserve(n);
+            }
+        }
+        if info.spawn_targets.iter().all(|t| matches!(t, Target::Push(_))) {
+            self.spawn_rows_by_columns(key, bundles, write);
+        } else {
+            self.spawn_rows_by_lookup(key, bundles, write);
+        }
+        &self.tables[t].entities()[start..]
+    }
+
+    /// `spawn_batch`'s loop for a bundle of table components only: one writer for the batch,
+    /// its columns looked up once.
+    fn spawn_rows_by_columns<B>(
+        &mut self,
+        key: TypeId,
+        bundles: impl Iterator<Item = B>,
+        mut write: impl FnMut(B, &mut BundleWriter<'_>),
+    ) {
+        /// The batch in progress. Dropped (at the end, or while a bundle's code panics), it
+        /// takes back the values of a row that did not finish, frees its entity, and fills in
+        /// the ticks of the rows that did.
+        struct Batch<'a, 'w> {
+            writer: BundleWriter<'w>,
+            entities: &'a mut Entities,
+            table: &'a mut Table,
+            /// The entity whose row is being written, until it is complete.
+            unfinished: Option<Entity>,
+            pushed: usize,
+            tick: u32,
+        }
+        impl Drop for Batch<'_, '_> {
+            fn drop(&mut self) {
+                if let Some(entity) = self.unfinished.take() {
+                    let (columns, written) = self.writer.written_columns();
+                    let mut pending = PendingDrops::default();
+                    for column in &mut columns[..written] {
+                        // SAFETY:
+                        // - nothing touches the column until `pending` runs, below.
+                        unsafe { column.pop_deferred(&mut pending) };
+                    }
+                    self.entities.free(entity);
+                    pending.run();
+                }
+                self.table.push_ticks_bulk(self.pushed, self.tick);
+            }
+        }
+
+        let tick = self.tick.load();
+        let Storage { entities, tables, components, graph, .. } = self;
+        let info = &graph.bundles[&key];
+        let table = info.spawn_table;
+        let columns = push_columns(components, &info.ids, &info.spawn_targets);
+        let writer = BundleWriter::columns(columns);
+        let table_rows = &mut tables[table as usize];
+        let mut batch =
+            Batch { writer, entities, table: table_rows, unfinished: None, pushed: 0, tick };
+        for bundle in bundles {
+            let row = batch.table.len() as u32;
+            let entity = batch.entities.alloc(Location { table, row });
+            batch.unfinished = Some(entity);
+            batch.writer.next_row();
+            write(bundle, &mut batch.writer);
+            assert!(batch.writer.is_complete(), "{WROTE_TOO_FEW}");
+            batch.unfinished = None;
+            batch.table.push_entity(entity);
+            batch.pushed += 1;
+        }
+    }
+
+    /// `spawn_batch`'s loop for any bundle: each value's column or set looked up as it comes.
+    /// (Kept out of line, so that `write` is inlined into the columns loop instead.)
+    #[inline(never)]
+    fn spawn_rows_by_lookup<B>(
+        &mut self,
+        key: TypeId,
+        bundles: impl Iterator<Item = B>,
+        mut write: impl FnMut(B, &mut BundleWriter<'_>),
+    ) {
         /// Pushes the ticks of the rows spawned so far.
         struct FillTicks<'a> {
             table: &'a mut Table,
@@ -83,26 +172,13 @@ impl Storage {
         let tick = self.tick.load();
         let Storage { entities, tables, components, graph, .. } = self;
         let info = &graph.bundles[&key];
-        let bundles = bundles.into_iter();
-        let n = bundles.size_hint().0;
-        let t = info.spawn_table as usize;
-        let start = tables[t].len();
-        tables[t].reserve(n);
-        entities.reserve(n);
-        for (&id, &target) in info.ids.iter().zip(info.spawn_targets.iter()) {
-            if let Target::Push(pos) = target {
-                store_mut(components, id).column_mut(pos).reserve(n);
-            }
-        }
-        let mut fill = FillTicks { table: &mut tables[t], pushed: 0, tick };
+        let mut fill = FillTicks { table: &mut tables[info.spawn_table as usize], pushed: 0, tick };
         for bundle in bundles {
             let row = fill.table.len();
             let entity = write_new_row(entities, components, info, row, tick, |w| write(bundle, w));
             fill.table.push_entity(entity);
             fill.pushed += 1;
         }
-        drop(fill);
-        &tables[t].entities()[start..]
     }
 
     /// Inserts bundle `key` into many entities: consecutive entities of one table share one
@@ -155,6 +231,7 @@ impl Storage {
             return;
         }
         write_guarded(&mut writer, None, write);
+        drop(writer);
         let to = edge.to;
         let row = if to == loc.table {
             row
@@ -313,6 +390,32 @@ impl Storage {
             Column::clear,
         );
     }
+}
+
+/// The column of each value of a bundle whose `targets` are all `Target::Push` (and whose
+/// `ids` are distinct, as every bundle's are), in bundle order: looked up once for a batch.
+fn push_columns<'a>(
+    components: &'a mut [Option<ComponentStore>],
+    ids: &[ComponentId],
+    targets: &[Target],
+) -> Box<[&'a mut Column]> {
+    // By component id, so that one pass down `components` splits off each store in turn.
+    let mut order: SmallVec<[(usize, u32, usize); 8]> = (ids.iter().zip(targets).enumerate())
+        .map(|(i, (&id, &target))| match target {
+            Target::Push(pos) => (id.index(), pos, i),
+            _ => unreachable!("a batch of table components"),
+        })
+        .collect();
+    order.sort_unstable();
+    let mut found: SmallVec<[Option<&'a mut Column>; 8]> = ids.iter().map(|_| None).collect();
+    let (mut rest, mut base) = (components, 0);
+    for (index, pos, i) in order {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(index - base + 1);
+        let store = head.last_mut().and_then(Option::as_mut);
+        found[i] = Some(store.expect("bundle components are registered").column_mut(pos));
+        (rest, base) = (tail, index + 1);
+    }
+    found.into_iter().map(|c| c.expect("every value has its column")).collect()
 }
 
 #[inline]

@@ -9,6 +9,7 @@ use std::any::TypeId;
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 
+use super::column::Column;
 use super::components::ComponentStore;
 use super::graph::Target;
 
@@ -19,15 +20,28 @@ use super::graph::Target;
 /// See [`Bundle`](crate::Bundle).
 #[derive(Debug)]
 pub struct BundleWriter<'a> {
-    components: &'a mut [Option<ComponentStore>],
-    ids: &'a [ComponentId],
-    targets: &'a [Target],
+    to: Destination<'a>,
     /// How many values are in place: the first `written` targets hold this bundle's values.
     written: usize,
-    entity: Entity,
-    /// The entity's row in the source table (for `Target::Replace`).
-    row: usize,
-    tick: u32,
+}
+
+/// Where a writer's values go.
+#[derive(Debug)]
+enum Destination<'a> {
+    /// Any targets, each value's column or set looked up as it comes.
+    Lookup {
+        components: &'a mut [Option<ComponentStore>],
+        ids: &'a [ComponentId],
+        targets: &'a [Target],
+        entity: Entity,
+        /// The entity's row in the source table (for `Target::Replace`).
+        row: usize,
+        tick: u32,
+    },
+    /// New rows of one table, for a batch: each value's column, in bundle order, looked up
+    /// once for the whole batch.
+    /// (A boxed slice, not a small vector: a put then has no inline-or-heap branch.)
+    Columns(Box<[&'a mut Column]>),
 }
 
 impl<'a> BundleWriter<'a> {
@@ -40,27 +54,62 @@ impl<'a> BundleWriter<'a> {
         tick: u32,
     ) -> Self {
         debug_assert_eq!(ids.len(), targets.len());
-        BundleWriter { components, ids, targets, written: 0, entity, row, tick }
+        let to = Destination::Lookup { components, ids, targets, entity, row, tick };
+        BundleWriter { to, written: 0 }
     }
 
-    /// The entity written to.
+    /// A writer that pushes each value to `columns[i]` (in bundle order), for one new row
+    /// after another: [`next_row`](BundleWriter::next_row) starts each.
+    pub(super) fn columns(columns: Box<[&'a mut Column]>) -> Self {
+        BundleWriter { to: Destination::Columns(columns), written: 0 }
+    }
+
+    /// Starts the next row of a [`columns`](BundleWriter::columns) writer (the previous one
+    /// is complete, or this is the first).
+    #[inline]
+    pub(super) fn next_row(&mut self) {
+        self.written = 0;
+    }
+
+    /// The columns of a [`columns`](BundleWriter::columns) writer, and how many values of
+    /// the row being written are in place (for the batch to undo a row that did not finish).
+    pub(super) fn written_columns(&mut self) -> (&mut [&'a mut Column], usize) {
+        match &mut self.to {
+            Destination::Columns(columns) => (columns, self.written),
+            Destination::Lookup { .. } => unreachable!("a columns writer"),
+        }
+    }
+
+    /// The entity written to (a lookup writer).
     #[inline]
     pub(super) fn entity(&self) -> Entity {
-        self.entity
+        match self.to {
+            Destination::Lookup { entity, .. } => entity,
+            Destination::Columns(_) => unreachable!("a lookup writer"),
+        }
     }
 
     /// Whether every declared value is in place.
     #[inline]
     pub(super) fn is_complete(&self) -> bool {
-        self.written == self.ids.len()
+        self.written
+            == match &self.to {
+                Destination::Lookup { ids, .. } => ids.len(),
+                Destination::Columns(columns) => columns.len(),
+            }
     }
 
     /// The components and targets, and how many values are in place (for the row
-    /// operations to finish or undo the write).
+    /// operations to finish or undo the write of a lookup writer).
     pub(super) fn parts(
         &mut self,
     ) -> (&mut [Option<ComponentStore>], &'a [ComponentId], &'a [Target], usize) {
-        (self.components, self.ids, self.targets, self.written)
+        match &mut self.to {
+            Destination::Lookup { components, ids, targets, .. } => {
+                (components, ids, targets, self.written)
+            }
+            Destination::Columns(_) => unreachable!("a lookup writer"),
+        }
     }
 
     /// Puts the next value.
@@ -86,28 +135,44 @@ impl<'a> BundleWriter<'a> {
     #[inline]
     pub fn put<T: Component>(&mut self, value: T) {
         let i = self.written;
-        let (Some(&id), Some(&target)) = (self.ids.get(i), self.targets.get(i)) else {
-            panic!("Bundle::write put more values than Bundle::visit declared");
+        let Destination::Columns(columns) = &mut self.to else {
+            return self.put_by_lookup(value);
         };
-        let store = self.components[id.index()].as_mut().expect("bundle components are registered");
-        assert!(
-            store.info().type_id() == TypeId::of::<T>(),
-            "Bundle::write put a {} where Bundle::visit declared {}",
-            std::any::type_name::<T>(),
-            store.info().name()
-        );
+        let Some(column) = columns.get_mut(i) else { too_many() };
+        if !column.holds::<T>() {
+            wrong_type::<T>(column.name());
+        }
+        // SAFETY:
+        // - `T` is the column's type (checked just above).
+        unsafe { column.push_unchecked(value) };
+        self.written = i + 1;
+    }
+
+    /// [`put`](BundleWriter::put) for a lookup writer.
+    #[inline]
+    fn put_by_lookup<T: Component>(&mut self, value: T) {
+        let i = self.written;
+        let Destination::Lookup { components, ids, targets, entity, row, tick } = &mut self.to
+        else {
+            unreachable!("a lookup writer")
+        };
+        let (Some(&id), Some(&target)) = (ids.get(i), targets.get(i)) else { too_many() };
+        let store = components[id.index()].as_mut().expect("bundle components are registered");
+        if store.info().type_id() != TypeId::of::<T>() {
+            wrong_type::<T>(store.info().name());
+        }
         // Each arm counts the value before dropping the one it replaces, so a `Drop` that
         // panics finds the value in place and counted.
         match target {
             Target::Push(pos) => {
                 // SAFETY:
-                // - `T` is the component's type (asserted above), so the type of each of its
+                // - `T` is the component's type (checked above), so the type of each of its
                 //   columns (`ComponentStore`'s invariants).
                 unsafe { store.column_mut(pos).push_unchecked(value) };
                 self.written += 1;
             }
             Target::Replace(pos) => {
-                let slot = &mut store.column_mut(pos).as_mut_slice::<T>()[self.row];
+                let slot = &mut store.column_mut(pos).as_mut_slice::<T>()[*row];
                 let old = std::mem::replace(slot, value);
                 self.written += 1;
                 drop(old);
@@ -115,14 +180,29 @@ impl<'a> BundleWriter<'a> {
             Target::Sparse => {
                 let (set, column) = store.sparse_mut().expect("a sparse target has a sparse set");
                 // SAFETY:
-                // - `T` is the component's type (asserted above), so the type of its sparse
+                // - `T` is the component's type (checked above), so the type of its sparse
                 //   set's column (`ComponentStore`'s invariants).
-                let old = unsafe { set.put(column, self.entity, value, self.tick) };
+                let old = unsafe { set.put(column, *entity, value, *tick) };
                 self.written += 1;
                 drop(old);
             }
         }
     }
+}
+
+#[cold]
+#[track_caller]
+fn too_many() -> ! {
+    panic!("Bundle::write put more values than Bundle::visit declared")
+}
+
+#[cold]
+#[track_caller]
+fn wrong_type<T>(declared: &str) -> ! {
+    panic!(
+        "Bundle::write put a {} where Bundle::visit declared {declared}",
+        std::any::type_name::<T>()
+    )
 }
 
 /// Hands a bundle's values back in [`Bundle::take`](crate::Bundle::take).
