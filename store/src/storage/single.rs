@@ -5,11 +5,14 @@
 //! path's per-value bookkeeping (which value comes next, where it goes, whether the bundle
 //! wrote them all) is most of its cost.
 //!
+//! A sparse `T` needs no table and no edge at all: a scan of the world's sparse types finds
+//! its set. A table `T` looks up the cached (table, bundle) edge and moves the row along it.
+//!
 //! The order of work is the same as the generic path's (`rows.rs`): every row, column and
 //! sparse-set update is done before the `Drop` of a replaced value runs; and no user code
 //! runs in between (moving a `T` is a bitwise copy).
 
-#![allow(unsafe_code)] // A sparse set's typed put and take, after one type check.
+#![allow(unsafe_code)] // A sparse set's typed put and take, for the type its scan names.
 
 use std::any::TypeId;
 
@@ -42,8 +45,9 @@ impl Storage {
         self.sparse_types.iter().find(|&&(t, _)| t == key).map(|&(_, id)| id)
     }
 
-    /// Puts `value` into `entity` (alive) if `T` is a sparse component; hands it back
-    /// otherwise. No table and no edge is looked at.
+    /// Puts `value` into `entity` if `T` is a sparse component; hands it back otherwise. No
+    /// table and no edge is looked at. The caller has checked that `entity` is alive: a
+    /// sparse set holds live entities only.
     #[inline]
     pub(crate) fn insert_sparse_one<T: Component>(
         &mut self,
