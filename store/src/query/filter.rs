@@ -3,10 +3,9 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::QueryAccess;
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
-use crate::error::QueryError;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -43,7 +42,7 @@ pub trait QueryFilter {
     /// # Errors
     ///
     /// Never for the filters here; the signature matches [`QueryData::access`](super::QueryData::access).
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    fn access(access: &mut Access) -> Result<(), AccessConflict>;
     /// Makes the component types known to `world`.
     fn register(world: &mut World);
     /// The state for `storage`, or `None` if the filter can match nothing there.
@@ -152,7 +151,7 @@ impl<T: Component> QueryFilter for With<T> {
     type State = FilterState;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -195,7 +194,7 @@ impl<T: Component> QueryFilter for Without<T> {
     type State = Option<FilterState>;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -373,7 +372,7 @@ macro_rules! tick_filter {
             type State = FilterState;
             type Fetch<'w> = TickFetch<'w>;
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 access.filter::<T>();
                 Ok(())
             }
@@ -423,7 +422,7 @@ macro_rules! tuple_filter {
             type State = ($($name::State,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
@@ -516,7 +515,7 @@ macro_rules! or_filter {
             /// `None` for a part that does not match the table.
             type Fetch<'w> = ($(Option<$name::Fetch<'w>>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
