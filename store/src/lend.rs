@@ -131,8 +131,8 @@ pub struct TokenRequest {
 /// (`&mut QCellOwner`) for one run.
 ///
 /// The world's own methods use [`SharedTokens`] (all tokens, shared) and [`ExclusiveTokens`]
-/// (all tokens, split). The schedule implements it for the set of tokens it lent to one
-/// system. A source hands out each token exclusively at most once, so a query built from it
+/// (all tokens, split); a system's parameters use its [`FetchContext`], the tokens the
+/// schedule lent it. A source hands out each token exclusively at most once, so a query built from it
 /// cannot alias, whatever it asks.
 ///
 /// # Examples
@@ -197,6 +197,8 @@ impl<'w> TokenSource<'w> for SharedTokens<'w> {
     }
 }
 
+/// One token of a source: not lent yet (`Free`, still the `&mut`), lent shared (the `&` that
+/// every later reader copies), or lent exclusively (`Taken`: the `&mut` has moved out).
 enum Slot<'w> {
     Free(&'w mut QCellOwner),
     Shared(&'w QCellOwner),
