@@ -926,6 +926,7 @@ impl Schedule {
                 run_one(&mut self.slots[i], SystemInput::World(world), Instant::now());
             }
             _ => {
+                let inline = self.runs_inline(&active);
                 let (storage, tokens) = world.split();
                 let requests: Vec<&[Request]> =
                     active.iter().map(|&i| &self.slots[i].requests[..]).collect();
@@ -963,24 +964,7 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                // A batch known to be cheap runs inline: what its systems took last time, in
-                // all, is below the threshold (a system that never ran counts as expensive).
-                let cheap = || {
-                    let mut total = 0u64;
-                    for (slot, _) in &jobs {
-                        let stats = slot.stats.snapshot();
-                        if stats.runs == 0 {
-                            return false;
-                        }
-                        total = total.saturating_add(stats.last_ns);
-                    }
-                    u128::from(total) < self.inline_below.as_nanos()
-                };
-                if !self.multithreaded
-                    || jobs.len() == 1
-                    || rayon::current_num_threads() == 1
-                    || cheap()
-                {
+                if inline {
                     // In turn on this thread; one clock reading ends a system and starts the next.
                     let mut now = Instant::now();
                     for one in &mut jobs {
@@ -1014,6 +998,26 @@ impl Schedule {
             )));
         }
         Ok(())
+    }
+
+    /// Whether the batch of systems `active` runs in turn on the caller's thread rather than on
+    /// the pool: where the schedule is single-threaded, the batch is one system, the pool has
+    /// one thread, or the batch is known to be cheap (what its systems took in their last
+    /// runs, in all, is below [`set_inline_below`](Self::set_inline_below)'s threshold; a
+    /// system that never ran counts as expensive).
+    fn runs_inline(&self, active: &[usize]) -> bool {
+        if !self.multithreaded || active.len() == 1 || rayon::current_num_threads() == 1 {
+            return true;
+        }
+        let mut total = 0u64;
+        for &i in active {
+            let stats = self.slots[i].stats.snapshot();
+            if stats.runs == 0 {
+                return false;
+            }
+            total = total.saturating_add(stats.last_ns);
+        }
+        u128::from(total) < self.inline_below.as_nanos()
     }
 
     /// Statistics per system, in the order the systems were added.
@@ -1116,5 +1120,41 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         s
     } else {
         "(a panic payload that is not a string)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn only_batches_known_to_be_cheap_run_inline() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let mut schedule = Schedule::new();
+        for _ in 0..3 {
+            schedule.add_system(|| {});
+        }
+        let batch = [0, 1, 2];
+        pool.install(|| {
+            assert!(!schedule.runs_inline(&batch), "systems that never ran count as expensive");
+            for slot in &schedule.slots {
+                slot.stats.record(Duration::from_micros(10));
+            }
+            assert!(schedule.runs_inline(&batch), "30 us in all is below the 40 us default");
+            assert!(schedule.runs_inline(&batch[..1]), "a batch of one always runs inline");
+            schedule.slots[1].stats.record(Duration::from_millis(1));
+            assert!(!schedule.runs_inline(&batch), "one heavy system sends the batch to the pool");
+            schedule.slots[1].stats.record(Duration::from_micros(10));
+            schedule.set_inline_below(Duration::ZERO);
+            assert!(!schedule.runs_inline(&batch), "a zero threshold: always the pool");
+            schedule.set_multithreaded(false);
+            assert!(schedule.runs_inline(&batch), "single-threaded: always inline");
+        });
+        let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        schedule.set_multithreaded(true);
+        let schedule = &mut schedule; // `&mut Schedule` is `Send`, `&Schedule` is not
+        one_thread.install(move || assert!(schedule.runs_inline(&batch), "a pool of one thread"));
     }
 }
