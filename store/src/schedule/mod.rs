@@ -9,7 +9,8 @@
 //! 2. for each batch, the run conditions are checked on the caller's thread; the world is
 //!    split into its shared storage and its tokens, the tokens are *lent* to the batch's
 //!    systems (`&mut` owner to the one system that writes a token, `&` to all that read it),
-//!    and the systems run on rayon's pool (a batch of one runs inline);
+//!    and the systems run on the caller's thread and rayon's pool, taking them from one queue
+//!    (a batch of one, or one known to be cheap, runs on the caller's thread alone);
 //! 3. after the batch, each system's deferred [`Commands`](crate::system::Commands) are
 //!    applied on the caller's thread, system by system in schedule order.
 //!
@@ -48,11 +49,10 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::access::{Access, AccessKey, TokenKind};
 use crate::commands::{CommandReport, SkippedCommand};
 use crate::lend::{FetchContext, LendError, Request, lend};
+use crate::primitives::Mutex;
 use crate::system::{FrameUpdate, IntoSystem, System, SystemInput, SystemMeta};
 use crate::{World, WorldId};
 use graph::Plan;
@@ -971,10 +971,26 @@ impl Schedule {
                         now = job(one, now);
                     }
                 } else {
-                    // One task per system: rayon splits the batch down to single systems, which
-                    // idle threads steal.
-                    jobs.par_iter_mut().with_max_len(1).for_each(|one| {
-                        job(one, Instant::now());
+                    // The caller and helpers on the pool, one thread per pool thread in all,
+                    // take systems from one queue until it is empty. The caller starts at
+                    // once; a helper whose thread is slow to wake (a busy machine) finds less
+                    // left, or nothing, so the batch never waits idle for a core the way a
+                    // fixed split of the work would.
+                    let helpers = (jobs.len() - 1).min(rayon::current_num_threads() - 1);
+                    let queue = Mutex::new(jobs.iter_mut());
+                    let take_until_empty = || {
+                        // The lock is held for `next` only: the guard drops with the statement.
+                        loop {
+                            let next = queue.lock().next();
+                            let Some(one) = next else { break };
+                            job(one, Instant::now());
+                        }
+                    };
+                    rayon::in_place_scope(|scope| {
+                        for _ in 0..helpers {
+                            scope.spawn(|_| take_until_empty());
+                        }
+                        take_until_empty();
                     });
                 }
             }
