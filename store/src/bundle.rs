@@ -5,7 +5,10 @@ use std::any::TypeId;
 use smallvec::SmallVec;
 
 use crate::component::{Component, ComponentId};
+use crate::entity::Entity;
+use crate::error::{ComponentError, EntityError};
 use crate::storage::{BundleReader, BundleWriter, Storage, Tokens};
+use crate::world::World;
 
 /// A set of components moved in and out of a world together: tuples of up to 12 components,
 /// `()`, or a struct that derives it (`#[derive(Bundle)]`) or implements it by hand.
@@ -87,6 +90,22 @@ pub trait Bundle: Send + Sync + Sized + 'static {
     fn write(self, writer: &mut BundleWriter<'_>);
     /// Takes the values back, in the order of [`visit`](Bundle::visit).
     fn take(reader: &mut BundleReader<'_>) -> Self;
+
+    /// [`World::insert`]'s work: the bundle writer by default; a bundle of one component
+    /// overrides it with a typed path that needs no writer. Not meant to be implemented or
+    /// called outside this crate: call [`World::insert`].
+    #[doc(hidden)]
+    #[inline]
+    fn insert_into(self, world: &mut World, entity: Entity) -> Result<(), EntityError> {
+        world.insert_bundle(entity, self)
+    }
+
+    /// [`World::remove`]'s work, as [`insert_into`](Bundle::insert_into) is `insert`'s.
+    #[doc(hidden)]
+    #[inline]
+    fn remove_from(world: &mut World, entity: Entity) -> Result<Self, ComponentError> {
+        world.remove_bundle::<Self>(entity)
+    }
 }
 
 /// Makes one component type known to a world.
@@ -170,7 +189,29 @@ macro_rules! tuple_bundle {
     };
 }
 
-tuple_bundle!(A);
+/// One component: `insert` and `remove` take the typed path, which moves the value itself
+/// instead of through a writer or reader (the common case of tagging an entity).
+impl<A: Component> Bundle for (A,) {
+    fn visit(types: &mut BundleTypes) {
+        types.add::<A>();
+    }
+    #[inline]
+    fn write(self, writer: &mut BundleWriter<'_>) {
+        writer.put(self.0);
+    }
+    fn take(reader: &mut BundleReader<'_>) -> Self {
+        (reader.take::<A>(),)
+    }
+    #[inline]
+    fn insert_into(self, world: &mut World, entity: Entity) -> Result<(), EntityError> {
+        world.insert_one(entity, self.0)
+    }
+    #[inline]
+    fn remove_from(world: &mut World, entity: Entity) -> Result<Self, ComponentError> {
+        world.remove_one::<A>(entity).map(|a| (a,))
+    }
+}
+
 tuple_bundle!(A, B);
 tuple_bundle!(A, B, C);
 tuple_bundle!(A, B, C, D);

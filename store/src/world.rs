@@ -218,6 +218,24 @@ impl World {
         self.storage.add_bundle(TypeId::of::<B>(), &ids);
     }
 
+    /// The insert edge of bundle `B` out of table `from`, made (with the bundle) if new: the
+    /// cold half of a cached edge lookup, apart so that the hot half keeps no key around.
+    #[cold]
+    #[inline(never)]
+    fn new_insert_edge<B: Bundle>(&mut self, from: u32) -> u32 {
+        self.init_bundle::<B>();
+        self.storage.find_insert_edge(from, TypeId::of::<B>())
+    }
+
+    /// The remove edge of bundle `B` out of table `from`, as
+    /// [`new_insert_edge`](World::new_insert_edge).
+    #[cold]
+    #[inline(never)]
+    fn new_remove_edge<B: Bundle>(&mut self, from: u32) -> u32 {
+        self.init_bundle::<B>();
+        self.storage.find_remove_edge(from, TypeId::of::<B>())
+    }
+
     /// Spawns an entity with the components of `bundle`.
     ///
     /// # Panics
@@ -354,18 +372,42 @@ impl World {
     /// assert_eq!(world.get::<u8>(e), Ok(&2));
     /// assert_eq!(world.get::<u16>(e), Ok(&3));
     /// ```
+    #[inline]
     pub fn insert<B: Bundle>(&mut self, entity: Entity, bundle: B) -> Result<(), EntityError> {
-        let key = TypeId::of::<B>();
+        bundle.insert_into(self, entity)
+    }
+
+    /// [`insert`](World::insert) through the bundle writer (any bundle type).
+    pub(crate) fn insert_bundle<B: Bundle>(
+        &mut self,
+        entity: Entity,
+        bundle: B,
+    ) -> Result<(), EntityError> {
         let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
         // One lookup on the hot path: the cached edge; the bundle is known if it exists.
-        let edge = match self.storage.cached_insert_edge(loc.table, key) {
+        let edge = match self.storage.cached_insert_edge(loc.table, TypeId::of::<B>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<B>();
-                self.storage.find_insert_edge(loc.table, key)
-            }
+            None => self.new_insert_edge::<B>(loc.table),
         };
         self.storage.insert_along(entity, loc, edge, |w| bundle.write(w));
+        Ok(())
+    }
+
+    /// [`insert`](World::insert) of the bundle `(T,)`: a sparse `T` goes straight to its set;
+    /// a table `T` takes one edge lookup, then the value moves in typed, with no writer.
+    #[inline]
+    pub(crate) fn insert_one<T: Component>(
+        &mut self,
+        entity: Entity,
+        value: T,
+    ) -> Result<(), EntityError> {
+        let loc = self.storage.location(entity).ok_or(EntityError::NoSuchEntity(entity))?;
+        let Err(value) = self.storage.insert_sparse_one(entity, value) else { return Ok(()) };
+        let edge = match self.storage.cached_insert_edge(loc.table, TypeId::of::<(T,)>()) {
+            Some(edge) => edge,
+            None => self.new_insert_edge::<(T,)>(loc.table),
+        };
+        self.storage.insert_one_along(entity, loc, edge, value);
         Ok(())
     }
 
@@ -411,17 +453,35 @@ impl World {
     /// );
     /// assert_eq!(world.get::<u16>(e), Ok(&2));
     /// ```
+    #[inline]
     pub fn remove<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
-        let key = TypeId::of::<B>();
+        B::remove_from(self, entity)
+    }
+
+    /// [`remove`](World::remove) through the bundle reader (any bundle type).
+    pub(crate) fn remove_bundle<B: Bundle>(&mut self, entity: Entity) -> Result<B, ComponentError> {
         let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
-        let edge = match self.storage.cached_remove_edge(loc.table, key) {
+        let edge = match self.storage.cached_remove_edge(loc.table, TypeId::of::<B>()) {
             Some(edge) => edge,
-            None => {
-                self.init_bundle::<B>();
-                self.storage.find_remove_edge(loc.table, key)
-            }
+            None => self.new_remove_edge::<B>(loc.table),
         };
         self.storage.remove_along(entity, loc, edge, B::take)
+    }
+
+    /// [`remove`](World::remove) of the bundle `(T,)`: a sparse `T` comes straight out of its
+    /// set; a table `T` takes one edge lookup, then the value moves out typed, with no
+    /// reader.
+    #[inline]
+    pub(crate) fn remove_one<T: Component>(&mut self, entity: Entity) -> Result<T, ComponentError> {
+        if let Some(sparse) = self.storage.remove_sparse_one::<T>(entity) {
+            return sparse;
+        }
+        let loc = self.storage.location(entity).ok_or(ComponentError::NoSuchEntity(entity))?;
+        let edge = match self.storage.cached_remove_edge(loc.table, TypeId::of::<(T,)>()) {
+            Some(edge) => edge,
+            None => self.new_remove_edge::<(T,)>(loc.table),
+        };
+        self.storage.remove_one_along(entity, loc, edge)
     }
 
     /// Removes bundle `B` from each of many entities, dropping the values; returns how many

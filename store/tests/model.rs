@@ -56,6 +56,11 @@ enum Op {
     InsertSP(usize, i16),
     RemoveSP(usize),
     RemoveP(usize),
+    /// One-component bundles (the typed path): a sparse value that needs drop, and a table
+    /// value that needs drop.
+    InsertP(usize, u32),
+    InsertB(usize, u32),
+    RemoveB(usize),
     Take(usize),
     SpawnBatch(u8, u8, u32),
     SpawnColumns(u8, u32, bool),
@@ -83,6 +88,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<usize>(), any::<i16>()).prop_map(|(i, v)| Op::InsertSP(i, v)),
         1 => any::<usize>().prop_map(Op::RemoveSP),
         1 => any::<usize>().prop_map(Op::RemoveP),
+        1 => (any::<usize>(), any::<u32>()).prop_map(|(i, v)| Op::InsertP(i, v)),
+        1 => (any::<usize>(), any::<u32>()).prop_map(|(i, v)| Op::InsertB(i, v)),
+        1 => any::<usize>().prop_map(Op::RemoveB),
         1 => any::<usize>().prop_map(Op::Take),
         1 => (any::<u8>(), 0..6u8, any::<u32>()).prop_map(|(k, n, v)| Op::SpawnBatch(k, n, v)),
         1 => (0..6u8, any::<u32>(), any::<bool>()).prop_map(|(n, v, s)| Op::SpawnColumns(n, v, s)),
@@ -287,6 +295,42 @@ impl Harness {
                 match self.model.get_mut(&e) {
                     None => assert!(r.is_err()),
                     Some(row) => assert_eq!(r.ok().map(|(p,)| p.0), row.p.take()),
+                }
+            }
+            Op::InsertP(i, v) => {
+                let Some(e) = self.pick(i) else { return };
+                let r = self.world.insert(e, (P(format!("p1{v}")),));
+                match self.model.get_mut(&e) {
+                    Some(row) => {
+                        r.unwrap();
+                        row.p = Some(format!("p1{v}"));
+                    }
+                    None => assert_eq!(r, Err(EntityError::NoSuchEntity(e))),
+                }
+            }
+            Op::InsertB(i, v) => {
+                let Some(e) = self.pick(i) else { return };
+                let r = self.world.insert(e, (B(format!("b1{v}")),));
+                match self.model.get_mut(&e) {
+                    Some(row) => {
+                        r.unwrap();
+                        row.b = Some(format!("b1{v}"));
+                    }
+                    None => assert_eq!(r, Err(EntityError::NoSuchEntity(e))),
+                }
+            }
+            Op::RemoveB(i) => {
+                let Some(e) = self.pick(i) else { return };
+                let r = self.world.remove::<(B,)>(e);
+                match self.model.get_mut(&e) {
+                    None => assert_eq!(r, Err(ComponentError::NoSuchEntity(e))),
+                    Some(row) => match row.b.take() {
+                        Some(b) => assert_eq!(r, Ok((B(b),))),
+                        None => assert_eq!(
+                            r,
+                            Err(ComponentError::Missing { entity: e, component: "model::B" })
+                        ),
+                    },
                 }
             }
             Op::Take(i) => {

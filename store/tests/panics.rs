@@ -182,6 +182,61 @@ fn insert_over_a_panicking_value_keeps_the_row_consistent() {
 }
 
 #[test]
+fn one_component_insert_over_a_panicking_value() {
+    // The typed path of `(T,)`: the old table (K = 0) or sparse (K = 3) value panics when
+    // replaced; the new one is in, and counted, before the old one's `Drop` runs.
+    for sparse in [false, true] {
+        let mut f = Fixture::new();
+        f.crowd();
+        let e = f.spawn_full();
+        f.crowd();
+        let mut ids = f.expected[&e];
+        if sparse {
+            f.arm::<3>(e);
+            let new = f.d::<3>(false);
+            ids[3] = Some(new.id);
+            boom(|| f.world.insert(e, (new,)).unwrap());
+        } else {
+            f.arm::<0>(e);
+            let new = f.d::<0>(false);
+            ids[0] = Some(new.id);
+            boom(|| f.world.insert(e, (new,)).unwrap());
+        }
+        f.expected.insert(e, ids);
+        f.check();
+        f.check_drops();
+        f.finish();
+    }
+}
+
+#[test]
+fn one_component_remove_then_insert_moves_rows_consistently() {
+    // The typed path moves rows both ways among a crowd, then a removed value that panics
+    // when the caller drops it leaves the world consistent.
+    let mut f = Fixture::new();
+    let crowd = f.crowd();
+    let e = f.spawn_full();
+    f.crowd();
+    for &c in &crowd {
+        let (b,) = f.world.remove::<(D<1>,)>(c).unwrap();
+        assert_eq!(Some(b.id), f.expected.get_mut(&c).unwrap()[1].take());
+        let (s,) = f.world.remove::<(D<3>,)>(c).unwrap();
+        assert_eq!(Some(s.id), f.expected.get_mut(&c).unwrap()[3].take());
+        f.check();
+        let again = f.d::<1>(false);
+        f.expected.get_mut(&c).unwrap()[1] = Some(again.id);
+        f.world.insert(c, (again,)).unwrap();
+        f.check();
+    }
+    f.arm::<2>(e);
+    boom(|| drop(f.world.remove::<(D<2>,)>(e).unwrap()));
+    f.expected.get_mut(&e).unwrap()[2] = None;
+    f.check();
+    f.check_drops();
+    f.finish();
+}
+
+#[test]
 fn despawn_with_a_panicking_value_in_any_column() {
     for k in 0..4u8 {
         let mut f = Fixture::new();

@@ -9,15 +9,16 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::slice;
 
-use super::access::{QueryAccess, TokenSource};
 use super::data::{
     ComponentState, DriverSet, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_items,
     sparse_rows, split_slice, split_slice_mut, take_column,
 };
 use super::filter::is_newer;
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::TokenSource;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -307,7 +308,7 @@ impl<T: Component> QueryData for Ref<'_, T> {
     type Dense<'w> = RefFetch<'w, T>;
     type DenseItem<'w> = Ref<'w, T>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
     }
     fn register(world: &mut World) {
@@ -505,7 +506,7 @@ impl<T: Component> QueryData for Mut<'_, T> {
     type Dense<'w> = MutFetch<'w, T>;
     type DenseItem<'w> = Mut<'w, T>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
     }
     fn register(world: &mut World) {

@@ -3,10 +3,11 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::{QueryAccess, TokenRequest, TokenSource};
+use crate::access::{Access, AccessConflict, AccessKey};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::{TokenRequest, TokenSource};
 use crate::primitives::AtomicCell;
 use crate::storage::Column;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
@@ -62,8 +63,8 @@ pub trait QueryData {
     ///
     /// # Errors
     ///
-    /// [`QueryError::Conflict`] if two parts alias.
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    /// An [`AccessConflict`] if two parts alias (a query run reports it as [`QueryError::Conflict`]).
+    fn access(access: &mut Access) -> Result<(), AccessConflict>;
     /// Makes the component types known to `world`.
     fn register(world: &mut World);
     /// The state for `storage`, or `None` if a required component is unknown to it.
@@ -194,11 +195,7 @@ impl ComponentState {
     }
 
     pub(super) fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
-        TokenRequest {
-            token: storage.store(self.id).token(),
-            type_id: std::any::TypeId::of::<T>(),
-            name: std::any::type_name::<T>(),
-        }
+        TokenRequest { token: storage.store(self.id).token(), key: AccessKey::component::<T>() }
     }
 }
 
@@ -252,7 +249,7 @@ impl<T: Component> QueryData for &T {
     type Dense<'w> = slice::Iter<'w, T>;
     type DenseItem<'w> = &'w T;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
     }
     fn register(world: &mut World) {
@@ -303,13 +300,14 @@ impl<T: Component> QueryData for &T {
         tokens: &mut S,
     ) -> Result<ReadColumns<'w, T>, QueryError> {
         let request = state.request::<T>(storage);
-        let owner =
-            tokens.read(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let owner = tokens
+            .read(request)
+            .ok_or(QueryError::MissingToken { component: request.key.type_name() })?;
         let store = storage.store(state.id);
         let columns = store
             .columns()
             .as_slice(owner)
-            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+            .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
         Ok(ReadColumns { columns, sparse: store.sparse(), _type: PhantomData })
     }
     fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
@@ -510,7 +508,7 @@ impl<T: Component> QueryData for &mut T {
     type Dense<'w> = slice::IterMut<'w, T>;
     type DenseItem<'w> = &'w mut T;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
     }
     fn register(world: &mut World) {
@@ -531,13 +529,14 @@ impl<T: Component> QueryData for &mut T {
         tokens: &mut S,
     ) -> Result<WriteColumns<'w, T>, QueryError> {
         let request = state.request::<T>(storage);
-        let owner =
-            tokens.write(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let owner = tokens
+            .write(request)
+            .ok_or(QueryError::MissingToken { component: request.key.type_name() })?;
         let store = storage.store(state.id);
         let columns = store
             .columns()
             .as_mut_slice(owner)
-            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+            .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
         Ok(match store.sparse() {
             None => WriteColumns::Dense { rest: columns, consumed: 0 },
             Some(set) => WriteColumns::Sparse {
@@ -713,7 +712,7 @@ impl QueryData for Entity {
     type Dense<'w> = std::iter::Copied<slice::Iter<'w, Entity>>;
     type DenseItem<'w> = Entity;
 
-    fn access(_: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(_: &mut Access) -> Result<(), AccessConflict> {
         Ok(())
     }
     fn register(_: &mut World) {}
@@ -806,7 +805,7 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type Dense<'w> = OptionDense<Q::Dense<'w>>;
     type DenseItem<'w> = Option<Q::DenseItem<'w>>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         Q::access(access)
     }
     fn register(world: &mut World) {
@@ -1004,7 +1003,7 @@ macro_rules! tuple_query {
             type Dense<'w> = dense_ty!('w; $($name),*);
             type DenseItem<'w> = dense_item_ty!('w; $($name),*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }

@@ -3,11 +3,10 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::QueryAccess;
 use super::data::DriverSet;
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
-use crate::error::QueryError;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -44,7 +43,7 @@ pub trait QueryFilter {
     /// # Errors
     ///
     /// Never for the filters here; the signature matches [`QueryData::access`](super::QueryData::access).
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    fn access(access: &mut Access) -> Result<(), AccessConflict>;
     /// Makes the component types known to `world`.
     fn register(world: &mut World);
     /// The state for `storage`, or `None` if the filter can match nothing there.
@@ -165,7 +164,7 @@ impl<T: Component> QueryFilter for With<T> {
     type State = FilterState;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -224,7 +223,7 @@ impl<T: Component> QueryFilter for Without<T> {
     type State = Option<FilterState>;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -452,7 +451,7 @@ macro_rules! tick_filter {
             type State = FilterState;
             type Fetch<'w> = TickFetch<'w>;
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 access.filter::<T>();
                 Ok(())
             }
@@ -516,7 +515,7 @@ macro_rules! tuple_filter {
             type State = ($($name::State,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
@@ -623,7 +622,7 @@ macro_rules! or_filter {
             /// `None` for a part that does not match the table.
             type Fetch<'w> = ($(Option<$name::Fetch<'w>>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }

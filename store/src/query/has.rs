@@ -3,11 +3,12 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::{QueryAccess, TokenSource};
 use super::data::{DriverSet, QueryData, ReadOnlyQuery, split_slice};
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::TokenSource;
 use crate::storage::{SparseSet, Storage, Table};
 use crate::world::World;
 
@@ -65,7 +66,7 @@ impl<T: Component> QueryData for Has<T> {
     type Dense<'w> = std::iter::RepeatN<bool>;
     type DenseItem<'w> = bool;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }

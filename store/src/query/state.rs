@@ -6,13 +6,14 @@ use rayon::prelude::*;
 
 use smallvec::SmallVec;
 
-use super::access::{ListedTokens, QueryAccess, SharedTokens, TokenSource};
 use super::data::{DriverSet, QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
 use super::iter::{QueryIter, fold_tables, run_rows};
+use crate::access::Access;
 use crate::component::ComponentId;
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
+use crate::lend::{ListedTokens, SharedTokens, TokenSource};
 use crate::storage::{SparseSet, Storage, Table, TokenId};
 use crate::world::World;
 
@@ -44,7 +45,7 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     world: WorldId,
     pub(super) q: Q::State,
     pub(super) f: F::State,
-    access: QueryAccess,
+    access: Access,
     /// The tokens a run takes, sorted.
     tokens: SmallVec<[TokenId; 4]>,
     pub(super) matched: Vec<u32>,
@@ -100,7 +101,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// assert_eq!(err, QueryError::Conflict { component: std::any::type_name::<Position>() });
     /// ```
     pub fn try_new(world: &mut World) -> Result<Self, QueryError> {
-        let access = QueryAccess::of::<Q, F>()?;
+        let access = Access::of_query::<Q, F>()?;
         Q::register(world);
         F::register(world);
         let storage = world.storage();
@@ -125,9 +126,9 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// The state for `storage` without registering anything; `None` if a component the
     /// query needs is unknown there (then it matches nothing).
     pub(crate) fn from_storage(storage: &Storage) -> Option<Result<Self, QueryError>> {
-        let access = match QueryAccess::of::<Q, F>() {
+        let access = match Access::of_query::<Q, F>() {
             Ok(access) => access,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(e.into())),
         };
         let (q, f) = (Q::get_state(storage)?, F::get_state(storage)?);
         let mut state = QueryState {
@@ -152,9 +153,9 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let state = QueryState::<(&mut u8, &u16)>::new(&mut world);
-    /// assert_eq!(state.access().writes().next().unwrap().name, "u8");
+    /// assert_eq!(state.access().writes().next().unwrap().type_name(), "u8");
     /// ```
-    pub fn access(&self) -> &QueryAccess {
+    pub fn access(&self) -> &Access {
         &self.access
     }
 

@@ -50,12 +50,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::access::{Access, AccessKey, TokenKind};
 use crate::commands::{CommandReport, SkippedCommand};
-use crate::lend::{LendError, Request, lend};
-use crate::system::{
-    Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
-    TokenKind,
-};
+use crate::lend::{FetchContext, LendError, Request, lend};
+use crate::system::{FrameUpdate, IntoSystem, System, SystemInput, SystemMeta};
 use crate::{World, WorldId};
 use graph::Plan;
 use stats::StatsCell;

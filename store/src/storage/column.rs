@@ -231,7 +231,7 @@ impl Column {
     /// # Panics
     ///
     /// If `row` is out of bounds.
-    #[inline]
+    #[inline(always)]
     pub(crate) unsafe fn swap_remove_take_unchecked<T: 'static>(&mut self, row: usize) -> T {
         debug_assert!(TypeId::of::<T>() == self.type_id, "swap_remove_take of another type");
         // SAFETY:

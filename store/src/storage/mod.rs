@@ -16,6 +16,7 @@
 //! | `graph.rs` | the table for a component set, cached bundle infos and edges |
 //! | `write.rs` | `BundleWriter`, `BundleReader`: the only way values go in and out |
 //! | `rows.rs` | spawn, insert, remove, take, despawn, clear, batches |
+//! | `single.rs` | insert and remove of a one-component bundle, typed, with no writer |
 //! | `column_batch.rs` | `ColumnBatch`: spawning one `Vec` per component |
 //!
 //! `World` (in `world.rs`) is a facade over this module: it registers types (which needs the
@@ -40,6 +41,7 @@ mod finish;
 mod graph;
 mod resources;
 mod rows;
+mod single;
 mod snapshot;
 mod sparse;
 mod table;
@@ -96,8 +98,9 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// - every column of a table has as many rows as the table, and a sparse set's dense column
 ///   as many as the set (`SparseSet`);
 /// - a sparse set holds live entities only;
-/// - `sparse_ids` lists exactly the sparse components; `component_ids` and `components`
-///   agree.
+/// - `sparse_ids` lists exactly the sparse components, and `sparse_types` pairs each with
+///   its type's `TypeId`; `component_ids` and `components` agree (the store of
+///   `component_ids[t]` holds values of type `t`).
 ///
 /// The row operations (`rows.rs`) break these only between two lines of bookkeeping, and
 /// finish or undo them in a guard when a bundle's code panics.
@@ -123,6 +126,9 @@ pub struct Storage {
     components: Vec<Option<ComponentStore>>,
     /// The sparse components, for despawn to visit only them.
     sparse_ids: Vec<ComponentId>,
+    /// The sparse components again, with their types: for a one-component insert or remove
+    /// to find its sparse set by a short scan, without a table or an edge.
+    sparse_types: Vec<(TypeId, ComponentId)>,
     /// The component types this world uses, by `TypeId`.
     component_ids: IdMap<TypeId, ComponentId>,
     resources: IdMap<TypeId, ResourceSlot>,
@@ -139,6 +145,7 @@ impl Storage {
             tables: Vec::new(),
             components: Vec::new(),
             sparse_ids: Vec::new(),
+            sparse_types: Vec::new(),
             component_ids: IdMap::default(),
             resources: IdMap::default(),
             graph: Graph::default(),
@@ -354,6 +361,7 @@ impl Storage {
         self.components[id.index()] = Some(store);
         if kind == StorageKind::SparseSet {
             self.sparse_ids.push(id);
+            self.sparse_types.push((TypeId::of::<T>(), id));
         }
         self.component_ids.insert(TypeId::of::<T>(), id);
         id

@@ -316,7 +316,10 @@ impl Storage {
 }
 
 #[inline]
-fn store_mut(components: &mut [Option<ComponentStore>], id: ComponentId) -> &mut ComponentStore {
+pub(super) fn store_mut(
+    components: &mut [Option<ComponentStore>],
+    id: ComponentId,
+) -> &mut ComponentStore {
     components[id.index()].as_mut().expect("component registered in this world")
 }
 
@@ -397,7 +400,7 @@ fn write_guarded(
 /// column (its value was moved out already, or is to be dropped). Returns the new row.
 #[allow(clippy::too_many_arguments)] // the storage's parts, borrowed apart
 #[inline]
-fn move_row(
+pub(super) fn move_row(
     entities: &mut Entities,
     tables: &mut [Table],
     components: &mut [Option<ComponentStore>],

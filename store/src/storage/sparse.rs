@@ -78,7 +78,7 @@ impl SparseSet {
     /// # Safety
     ///
     /// - `T` is `column`'s type.
-    #[inline]
+    #[inline(always)] // the whole of a sparse insert: worth inlining into its one caller
     pub(super) unsafe fn put<T: 'static>(
         &mut self,
         column: &mut Column,
@@ -86,14 +86,22 @@ impl SparseSet {
         value: T,
         tick: u32,
     ) -> Option<T> {
-        if let Some(row) = self.row(e) {
-            self.ticks.rows[row].changed.store(tick);
-            return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
+        let i = e.index() as usize;
+        let new_row = self.entities.len() as u32;
+        // One look at `e`'s index slot: it tells whether `e` is in, and is where a new row goes.
+        match self.index.get_mut(i) {
+            Some(&mut row) if row != u32::MAX && self.entities.get(row as usize) == Some(&e) => {
+                let row = row as usize;
+                self.ticks.rows[row].changed.store(tick);
+                return Some(std::mem::replace(&mut column.as_mut_slice::<T>()[row], value));
+            }
+            Some(slot) => *slot = new_row,
+            None => self.grow_index(i, new_row),
         }
         // SAFETY:
         // - `T` is the column's type (the caller's guarantee).
         unsafe { column.push_unchecked(value) };
-        self.push_entity(e);
+        self.entities.push(e);
         self.ticks.push(tick, tick);
         None
     }
@@ -161,13 +169,23 @@ impl SparseSet {
     /// # Safety
     ///
     /// - `T` is `column`'s type.
-    #[inline]
+    #[inline(always)] // the whole of a sparse remove: worth inlining into its caller
     pub(super) unsafe fn take<T: 'static>(&mut self, column: &mut Column, e: Entity) -> Option<T> {
-        let row = self.row(e)?;
-        self.unlink_row(e, row);
+        // One look at `e`'s index slot, which is also the one to clear.
+        let slot = self.index.get_mut(e.index() as usize)?;
+        let row = *slot as usize;
+        if *slot == u32::MAX || self.entities.get(row) != Some(&e) {
+            return None;
+        }
+        *slot = u32::MAX;
+        self.entities.swap_remove(row);
+        self.ticks.swap_remove(row);
+        if let Some(&moved) = self.entities.get(row) {
+            self.index[moved.index() as usize] = row as u32;
+        }
         // SAFETY:
         // - `T` is the column's type (the caller's guarantee); `row` was `e`'s dense row, a
-        //   row of the column (Invariants), which `unlink_row` keeps in step.
+        //   row of the column (Invariants), and the column is kept in step right here.
         Some(unsafe { column.swap_remove_take_unchecked::<T>(row) })
     }
 
