@@ -287,3 +287,30 @@ fn loops_agree_and_size_hint_bounds_hold() {
         got
     });
 }
+
+#[test]
+fn an_all_sparse_query_walks_the_set_in_its_order() {
+    struct A;
+    struct B;
+    let mut world = World::new();
+    world.register_sparse::<S>().unwrap();
+    // Tables (S sits beside them): e1 and e3 in (A), e2 in (B). A table walk would yield
+    // e1, e3, e2; the set holds them in the order they got their S.
+    let e1 = world.spawn((S(1), A));
+    let e2 = world.spawn((S(2), B));
+    let e3 = world.spawn((S(3), A));
+    let order: Vec<Entity> = world.query::<(Entity, &S)>().map(|(e, _)| e).collect();
+    assert_eq!(order, [e1, e2, e3]);
+    let mut state = QueryState::<(Entity, &mut S)>::new(&mut world);
+    let mut seen = Vec::new();
+    state.for_each_mut(&mut world, |(e, _)| seen.push(e));
+    assert_eq!(seen, [e1, e2, e3]);
+    let iter = state.iter_mut(&mut world);
+    assert_eq!(iter.size_hint().1, Some(3));
+    assert_eq!(iter.map(|(e, _)| e).collect::<Vec<_>>(), [e1, e2, e3]);
+    // A table component in the query: the tables are walked.
+    let order: Vec<Entity> = world.query_filtered::<Entity, With<S>>().collect();
+    assert_eq!(order.len(), 3);
+    let order: Vec<Entity> = world.query::<(Entity, &S, Option<&A>)>().map(|(e, ..)| e).collect();
+    assert_eq!(order, [e1, e3, e2], "a mixed query walks the tables");
+}
