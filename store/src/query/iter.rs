@@ -49,6 +49,8 @@ struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     next_table: usize,
     /// Every row of a matched table yields an item: `size_hint` is exact.
     exact: bool,
+    /// An all-sparse query: its one source is the driver's set, not the tables.
+    walks_set: bool,
     last_run: u32,
     this_run: u32,
 }
@@ -72,6 +74,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
         this_run: u32,
     ) -> Self {
         let exact = Q::exact(&state.q) && F::exact(&state.f);
+        let walks_set = state.driver.is_some();
         QueryIter {
             dense: empty_dense::<Q>(),
             cursor: Box::new(Cursor {
@@ -83,6 +86,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 columns,
                 next_table: 0,
                 exact,
+                walks_set,
                 last_run,
                 this_run,
             }),
@@ -102,6 +106,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 columns: None,
                 next_table: 0,
                 exact: true,
+                walks_set: false,
                 last_run: 0,
                 this_run: 0,
             }),
@@ -128,7 +133,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
         }
         // The table switch, kept apart from the per-row loop of `step_rows` so that it
         // saves and loads only the few registers it needs.
-        if self.state.as_deref()?.driver.is_some() {
+        if self.walks_set {
             return self.step_set();
         }
         loop {
