@@ -30,8 +30,8 @@ mod state;
 pub use crate::lend::{ExclusiveTokens, SharedTokens, TokenRequest, TokenSource};
 pub use change::{Mut, MutFetch, Ref, RefFetch};
 pub use data::{
-    ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
-    WriteFetch,
+    ComponentState, DriverSet, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery,
+    WriteColumns, WriteFetch,
 };
 pub use filter::{
     Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,

@@ -6,14 +6,15 @@ use rayon::prelude::*;
 
 use smallvec::SmallVec;
 
-use super::data::{QueryData, ReadOnlyQuery};
+use super::data::{DriverSet, QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
 use super::iter::{QueryIter, fold_tables, run_rows};
 use crate::access::Access;
+use crate::component::ComponentId;
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
 use crate::lend::{ListedTokens, SharedTokens, TokenSource};
-use crate::storage::{Storage, Table, TokenId};
+use crate::storage::{SparseSet, Storage, Table, TokenId};
 use crate::world::World;
 
 /// A query's cached state: the component ids it uses, the tables it matches, and the tick of
@@ -50,6 +51,9 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     pub(super) matched: Vec<u32>,
     /// By table index: whether the table is in `matched`.
     pub(super) is_matched: Vec<bool>,
+    /// For a query whose components are all sparse: the one whose set it walks instead of
+    /// the tables (fixed: a component's storage never changes once it is known).
+    pub(super) driver: Option<ComponentId>,
     last_run: u32,
     _types: PhantomData<fn() -> (Q, F)>,
 }
@@ -105,6 +109,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
         let f = F::get_state(storage).expect("every component was registered");
         let mut state = QueryState {
             world: world.id(),
+            driver: driver::<Q, F>(&q, &f),
             q,
             f,
             tokens: access.token_ids(storage),
@@ -125,10 +130,12 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             Ok(access) => access,
             Err(e) => return Some(Err(e.into())),
         };
+        let (q, f) = (Q::get_state(storage)?, F::get_state(storage)?);
         let mut state = QueryState {
             world: storage.world_id(),
-            q: Q::get_state(storage)?,
-            f: F::get_state(storage)?,
+            driver: driver::<Q, F>(&q, &f),
+            q,
+            f,
             tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
@@ -186,6 +193,45 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
                 self.matched.push(t as u32);
             }
         }
+    }
+
+    /// The number of row sources a run walks: the matched tables, or the driver's set.
+    #[inline]
+    pub(super) fn sources(&self) -> usize {
+        if self.driver.is_some() { 1 } else { self.matched.len() }
+    }
+
+    /// The number of rows of source `i`.
+    pub(super) fn source_len(&self, storage: &Storage, i: usize) -> usize {
+        match self.driver {
+            Some(id) => storage.store(id).sparse().map_or(0, SparseSet::len),
+            None => self.matched.get(i).map_or(0, |&t| storage.table(t).len()),
+        }
+    }
+
+    /// The cursors over source `i` (sources in increasing order), and its number of rows.
+    #[inline(always)]
+    #[allow(clippy::type_complexity)]
+    pub(super) fn fetch_source<'w>(
+        &self,
+        storage: &'w Storage,
+        columns: &mut Q::Columns<'w>,
+        i: usize,
+        (last_run, this_run): (u32, u32),
+    ) -> Option<(Q::Fetch<'w>, F::Fetch<'w>, usize)> {
+        if let Some(id) = self.driver {
+            if i != 0 {
+                return None;
+            }
+            let driver = DriverSet { id, set: storage.store(id).sparse()? };
+            let fetch = Q::fetch_set(&self.q, columns, driver, (last_run, this_run));
+            let filter = F::fetch_set(&self.f, storage, driver, last_run, this_run);
+            return Some((fetch, filter, driver.set.len()));
+        }
+        let table: &'w Table = storage.table(*self.matched.get(i)?);
+        let fetch = Q::fetch_table(&self.q, columns, table, (last_run, this_run));
+        let filter = F::fetch_table(&self.f, storage, table, last_run, this_run);
+        Some((fetch, filter, table.len()))
     }
 
     fn check_world(&self, storage: &Storage) {
@@ -422,6 +468,12 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
         }
         .for_each(f)
     }
+}
+
+/// The component whose sparse set a query walks, if every component it uses is sparse and
+/// one of them is needed by every item.
+fn driver<Q: QueryData, F: QueryFilter>(q: &Q::State, f: &F::State) -> Option<ComponentId> {
+    if Q::sparse_only(q) && F::sparse_only(f) { Q::driver(q) } else { None }
 }
 
 pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
@@ -768,15 +820,17 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// ```
     pub fn for_each(self, f: impl Fn(Q::Item<'w>) + Send + Sync) {
         let ParIter { storage, state, mut columns, last_run, this_run, batch } = self;
-        let tables = state.matched.iter().map(|&t| storage.table(t));
-        let total: usize = tables.clone().map(Table::len).sum();
+        let sources = 0..state.sources();
+        let total: usize = sources.clone().map(|i| state.source_len(storage, i)).sum();
         let batch =
             batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);
         let mut jobs: Vec<(Q::Fetch<'w>, F::Fetch<'w>, usize)> = Vec::new();
-        for table in tables {
-            let mut fetch = Q::fetch_table(&state.q, &mut columns, table, (last_run, this_run));
-            let mut filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
-            let mut rows = table.len();
+        for i in sources {
+            let Some((mut fetch, mut filter, mut rows)) =
+                state.fetch_source(storage, &mut columns, i, (last_run, this_run))
+            else {
+                continue;
+            };
             while rows > batch {
                 let (a, rest) = Q::split(fetch, batch);
                 let (fa, frest) = F::split(filter, batch);
