@@ -7,14 +7,15 @@ pub use cellar_tokens::{arena, sync, unsync};
 pub use cellar_store::query;
 pub use cellar_store::sharded_map::ShardedMap;
 pub use cellar_store::{
-    AccessKind, ComponentAccess, ExclusiveTokens, SharedTokens, TokenRequest, TokenSource,
+    Access, AccessConflict, AccessKey, Borrow, ExclusiveTokens, SharedTokens, TokenKind,
+    TokenRequest, TokenSource,
 };
 pub use cellar_store::{
     Added, Bundle, BundleReader, BundleTypes, BundleWriter, Changed, ColumnBatch, ColumnBatchError,
     Component, ComponentError, ComponentId, ComponentInfo, Entity, EntityError, Has, Mut, Or,
-    ParIter, Query, QueryAccess, QueryData, QueryError, QueryFilter, QueryIter, QueryState,
-    ReadOnlyQuery, Ref, ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId,
-    Tokens, With, Without, World, WorldId,
+    ParIter, Query, QueryData, QueryError, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref,
+    ResourceError, Snapshot, SnapshotError, Storage, StorageKind, TokenId, Tokens, With, Without,
+    World, WorldId,
 };
 pub use cellar_store::{commands, events, rayon, schedule, snapshot, system};
 

@@ -25,6 +25,7 @@
 
 pub mod boids;
 pub mod components;
+pub mod snapshot;
 pub mod workloads;
 
 use cgmath::{Matrix4, Vector3};

@@ -22,7 +22,7 @@
 //! tokens into disjoint `&mut QCellOwner`s in safe code. That is all a scheduler needs:
 //!
 //! ```
-//! use cellar::{ExclusiveTokens, QueryAccess, QueryState, World};
+//! use cellar::{Access, ExclusiveTokens, QueryState, World};
 //!
 //! struct Position(f32);
 //! struct Velocity(f32);
@@ -31,7 +31,7 @@
 //! world.spawn((Position(0.0), Velocity(1.0)));
 //!
 //! // What a query borrows, as data, before it runs (aliasing is an error here).
-//! let access = QueryAccess::of::<(&mut Position, &Velocity), ()>().unwrap();
+//! let access = Access::of_query::<(&mut Position, &Velocity), ()>().unwrap();
 //! assert_eq!(access.writes().count(), 1);
 //!
 //! // A query run over shared storage and explicitly lent tokens.
@@ -55,6 +55,7 @@
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+mod access;
 mod bundle;
 #[cfg(doctest)]
 mod compile_fail;
@@ -75,6 +76,7 @@ pub mod events;
 pub mod schedule;
 pub mod system;
 
+pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
 pub use bundle::{Bundle, BundleTypes};
 /// `#[derive(Bundle)]`: the macro beside the trait of the same name, so one import brings both.
 pub use cellar_derive::Bundle;
@@ -82,9 +84,9 @@ pub use component::{Component, ComponentId, ComponentInfo, StorageKind};
 pub use entity::{Entity, WorldId};
 pub use error::{ComponentError, EntityError, QueryError, ResourceError};
 pub use query::{
-    AccessKind, Added, Changed, ComponentAccess, ExclusiveTokens, Has, Mut, Or, ParIter, Query,
-    QueryAccess, QueryData, QueryFilter, QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens,
-    TokenRequest, TokenSource, With, Without,
+    Added, Changed, ExclusiveTokens, Has, Mut, Or, ParIter, Query, QueryData, QueryFilter,
+    QueryIter, QueryState, ReadOnlyQuery, Ref, SharedTokens, TokenRequest, TokenSource, With,
+    Without,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use storage::{

@@ -9,6 +9,12 @@ use crate::primitives::AtomicCell;
 /// `added` holds the world tick at which the row's value was added; `changed` the tick at
 /// which it was added or last handed out mutably. Both only ever hold ticks the world has
 /// handed out.
+///
+/// Both are written only by a holder of the component's exclusive token (a `&mut` to the
+/// world's `QCellOwner` for it, which the world lends out only from `&mut World`) or through
+/// `&mut` to the storage. So while the world is borrowed shared (`&World`, which holds every
+/// token), nothing writes them, and they may be read plainly
+/// ([`Ticks::added_into_unsynchronized`]).
 #[derive(Debug)]
 pub(crate) struct RowTicks {
     pub(crate) added: AtomicCell<u32>,
@@ -103,6 +109,23 @@ impl Ticks {
             (0..n)
                 .map(|_| RowTicks { added: AtomicCell::new(tick), changed: AtomicCell::new(tick) }),
         );
+    }
+
+    /// Appends every row's added tick to `out`, in row order, with plain loads: a loop the
+    /// compiler vectorizes, where one atomic load per row is an instruction each (a whole
+    /// snapshot copies every row's tick).
+    ///
+    /// # Safety
+    ///
+    /// - No thread writes these ticks while this runs, and every earlier write happens before
+    ///   it: the caller holds the world they belong to borrowed shared as a whole (`&World`;
+    ///   see [`RowTicks`]).
+    #[allow(unsafe_code)]
+    pub(crate) unsafe fn added_into_unsynchronized(&self, out: &mut Vec<u32>) {
+        // SAFETY:
+        // - nothing writes the ticks meanwhile, and earlier writes happen before (the caller's
+        //   guarantee), which is what `load_unsynchronized` asks of each cell.
+        out.extend(self.rows.iter().map(|t| unsafe { t.added.load_unsynchronized() }));
     }
 
     pub(crate) fn reserve(&mut self, n: usize) {

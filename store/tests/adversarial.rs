@@ -14,8 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use cellar_store::commands::CommandQueue;
 use cellar_store::prelude::*;
 use cellar_store::{
-    ComponentError, ExclusiveTokens, QueryAccess, QueryError, SharedTokens, TokenRequest,
-    TokenSource,
+    Access, ComponentError, ExclusiveTokens, QueryError, SharedTokens, TokenRequest, TokenSource,
 };
 use cellar_tokens::arena::QCellOwner;
 
@@ -42,10 +41,15 @@ fn aliasing_queries_are_refused_in_every_spelling() {
         world.try_query_mut::<(Option<&mut Position>, Option<&mut Position>)>().err(),
         conflict
     );
-    assert_eq!(QueryAccess::of::<(Entity, &mut Position, &mut Position), ()>().err(), conflict);
+    assert_eq!(
+        Access::of_query::<(Entity, &mut Position, &mut Position), ()>()
+            .err()
+            .map(QueryError::from),
+        conflict
+    );
     // Filters read nothing: a filter on the written type does not alias.
     assert!(world.try_query_mut::<&mut Position>().is_ok());
-    assert!(QueryAccess::of::<&mut Position, Changed<Position>>().is_ok());
+    assert!(Access::of_query::<&mut Position, Changed<Position>>().is_ok());
 }
 
 #[test]

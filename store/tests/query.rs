@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cellar_store::{
-    Added, Changed, Entity, ExclusiveTokens, QueryAccess, QueryError, QueryState, SharedTokens,
-    With, Without, World,
+    Access, Added, Changed, Entity, ExclusiveTokens, QueryError, QueryState, SharedTokens, With,
+    Without, World,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,7 +35,7 @@ fn aliasing_queries_are_refused_naming_the_type() {
             .err(),
         Some(conflict)
     );
-    assert!(QueryAccess::of::<(&Position, &Position), ()>().is_ok(), "two reads do not alias");
+    assert!(Access::of_query::<(&Position, &Position), ()>().is_ok(), "two reads do not alias");
     assert!(world.try_query_mut::<(&mut Position, &Velocity)>().is_ok());
     // The panicking path says which type.
     let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -7,9 +7,10 @@
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/icount add_remove cellar 100
 //! ```
 //!
-//! Arguments: workload (`simple_insert`, `simple_iter`, `fragmented_iter`, `add_remove`),
-//! crate id as in the report (`cellar`, `cellar-sparse`, `hecs`, ...), runs, and optionally
-//! the entity count (the benchmark's default otherwise).
+//! Arguments: workload (`simple_insert`, `simple_iter`, `fragmented_iter`, `add_remove`,
+//! `snapshot_take`, `snapshot_restore`), crate id as in the report (`cellar`,
+//! `cellar-sparse`, `hecs`, ...; `memcpy` for the snapshot floor), runs, and optionally the
+//! entity count (the benchmark's default otherwise; 10k for the snapshot workloads).
 
 use std::hint::black_box;
 
@@ -32,6 +33,11 @@ fn main() {
         "simple_insert" => find(registry::simple_insert(), id).1(n(10_000)),
         "simple_iter" => find(registry::simple_iter(), id).1(n(1_000)),
         "fragmented_iter" => find(registry::fragmented_iter(), id).1(n(FRAGMENTED_PER_LETTER)),
+        "snapshot_take" | "snapshot_restore" => {
+            let copy = cellar_benches::snapshot::make(id, n(10_000))
+                .unwrap_or_else(|| panic!("no crate {id}"));
+            Box::new(CopyWorkload { copy, restore: workload == "snapshot_restore" })
+        }
         other => panic!("unknown workload {other}"),
     };
     for _ in 0..runs {
@@ -53,5 +59,20 @@ impl Workload for Steps {
     }
     fn observe(&mut self) -> cellar_benches::Observation {
         self.0.observe()
+    }
+}
+
+/// One half of a snapshot workload (take or restore), as a plain workload.
+struct CopyWorkload {
+    copy: Box<dyn cellar_benches::snapshot::CopyOutAndBack>,
+    restore: bool,
+}
+
+impl Workload for CopyWorkload {
+    fn run(&mut self) {
+        if self.restore { self.copy.restore() } else { self.copy.take() }
+    }
+    fn observe(&mut self) -> cellar_benches::Observation {
+        cellar_benches::Observation::default()
     }
 }

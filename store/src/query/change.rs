@@ -9,15 +9,16 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::slice;
 
-use super::access::{QueryAccess, TokenSource};
 use super::data::{
-    ComponentState, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_rows, split_slice,
-    split_slice_mut, take_column,
+    ComponentState, DriverSet, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_items,
+    sparse_rows, split_slice, split_slice_mut, take_column,
 };
 use super::filter::is_newer;
-use crate::component::Component;
+use crate::access::{Access, AccessConflict};
+use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::TokenSource;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -307,7 +308,7 @@ impl<T: Component> QueryData for Ref<'_, T> {
     type Dense<'w> = RefFetch<'w, T>;
     type DenseItem<'w> = Ref<'w, T>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
     }
     fn register(world: &mut World) {
@@ -360,6 +361,33 @@ impl<T: Component> QueryData for Ref<'_, T> {
             },
         }
     }
+    fn sparse_only(state: &ComponentState) -> bool {
+        state.sparse
+    }
+    fn driver(state: &ComponentState) -> Option<ComponentId> {
+        state.driver()
+    }
+    fn fetch_set<'w>(
+        state: &ComponentState,
+        columns: &mut ReadColumns<'w, T>,
+        driver: DriverSet<'w>,
+        ticks: (u32, u32),
+    ) -> RefFetch<'w, T> {
+        let DriverSet { id: driver, set } = driver;
+        let (Some(own), Some(column)) = (columns.sparse, columns.columns.first()) else {
+            // A table component: not in an all-sparse query.
+            return RefFetch::default();
+        };
+        let window = Some(ChangeWindow::new(Some(own.ticks()), ticks));
+        let values = column.as_slice::<T>();
+        if state.id == driver {
+            let rows = own.ticks().rows.iter();
+            RefFetch { values: values.iter(), rows, window, sparse: None }
+        } else {
+            let sparse = Some((set.entities().iter(), own, values));
+            RefFetch { values: Default::default(), rows: Default::default(), window, sparse }
+        }
+    }
     #[inline]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
         fetch.next()
@@ -388,6 +416,15 @@ impl<T: Component> QueryData for Ref<'_, T> {
         })
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
+    #[inline]
+    fn present(fetch: &RefFetch<'_, T>) -> bool {
+        match &fetch.sparse {
+            None => true,
+            Some((entities, set, _)) => {
+                entities.as_slice().first().is_some_and(|e| set.row(*e).is_some())
+            }
+        }
+    }
     #[inline]
     fn skip(fetch: &mut RefFetch<'_, T>) {
         match &mut fetch.sparse {
@@ -469,7 +506,7 @@ impl<T: Component> QueryData for Mut<'_, T> {
     type Dense<'w> = MutFetch<'w, T>;
     type DenseItem<'w> = Mut<'w, T>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
     }
     fn register(world: &mut World) {
@@ -514,9 +551,9 @@ impl<T: Component> QueryData for Mut<'_, T> {
                 }
                 None => MutFetch::default(),
             },
-            WriteColumns::Sparse { items, set } => {
+            WriteColumns::Sparse { whole, items, set } => {
                 let set: &'w SparseSet = set;
-                let rows = sparse_rows(items.as_mut_slice(), set, table);
+                let rows = sparse_rows(sparse_items(whole, items), set, table.entities());
                 MutFetch {
                     window: Some(ChangeWindow::new(Some(set.ticks()), ticks)),
                     sparse: Some(rows.into_iter()),
@@ -524,6 +561,34 @@ impl<T: Component> QueryData for Mut<'_, T> {
                 }
             }
         }
+    }
+    fn sparse_only(state: &ComponentState) -> bool {
+        state.sparse
+    }
+    fn driver(state: &ComponentState) -> Option<ComponentId> {
+        state.driver()
+    }
+    fn fetch_set<'w>(
+        state: &ComponentState,
+        columns: &mut WriteColumns<'w, T>,
+        driver: DriverSet<'w>,
+        ticks: (u32, u32),
+    ) -> MutFetch<'w, T> {
+        let DriverSet { id: driver, set } = driver;
+        let WriteColumns::Sparse { whole, items, set: own } = columns else {
+            // A table component: not in an all-sparse query.
+            return MutFetch::default();
+        };
+        let own: &'w SparseSet = own;
+        let window = Some(ChangeWindow::new(Some(own.ticks()), ticks));
+        if state.id == driver
+            && let Some(values) = whole.take()
+        {
+            let rows = own.ticks().rows.iter();
+            return MutFetch { values: values.iter_mut(), rows, window, sparse: None };
+        }
+        let rows = sparse_rows(sparse_items(whole, items), own, set.entities());
+        MutFetch { window, sparse: Some(rows.into_iter()), ..MutFetch::default() }
     }
     #[inline]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -554,6 +619,13 @@ impl<T: Component> QueryData for Mut<'_, T> {
     }
     // `Mut` marks on write.
     fn mark_each(_: &Self::Fetch<'_>) {}
+    #[inline]
+    fn present(fetch: &MutFetch<'_, T>) -> bool {
+        match &fetch.sparse {
+            None => true,
+            Some(items) => items.as_slice().first().is_some_and(Option::is_some),
+        }
+    }
     #[inline]
     fn skip(fetch: &mut MutFetch<'_, T>) {
         match &mut fetch.sparse {

@@ -3,10 +3,11 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::{QueryAccess, TokenRequest, TokenSource};
+use crate::access::{Access, AccessConflict, AccessKey};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::{TokenRequest, TokenSource};
 use crate::primitives::AtomicCell;
 use crate::storage::Column;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
@@ -62,14 +63,29 @@ pub trait QueryData {
     ///
     /// # Errors
     ///
-    /// [`QueryError::Conflict`] if two parts alias.
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    /// An [`AccessConflict`] if two parts alias (a query run reports it as [`QueryError::Conflict`]).
+    fn access(access: &mut Access) -> Result<(), AccessConflict>;
     /// Makes the component types known to `world`.
     fn register(world: &mut World);
     /// The state for `storage`, or `None` if a required component is unknown to it.
     fn get_state(storage: &Storage) -> Option<Self::State>;
     /// Whether a table can hold matching rows.
     fn matches(state: &Self::State, table: &Table) -> bool;
+    /// Whether every component the query reads or checks is stored sparse (or unknown to the
+    /// world): then it can walk a sparse set's dense arrays instead of the tables.
+    fn sparse_only(state: &Self::State) -> bool;
+    /// A sparse component every item needs: its set lists every entity that can match, so
+    /// an all-sparse query walks that set.
+    fn driver(state: &Self::State) -> Option<ComponentId>;
+    /// The cursor over the rows of sparse set `set` (of component `driver`), in the set's
+    /// dense order: the values of `driver` itself as a slice, any other component looked up
+    /// per row.
+    fn fetch_set<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        driver: DriverSet<'w>,
+        ticks: (u32, u32),
+    ) -> Self::Fetch<'w>;
     /// Takes the tokens and checks them against the columns' owners.
     ///
     /// # Errors
@@ -109,6 +125,12 @@ pub trait QueryData {
     fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
+    /// Whether the next row has an item, without stepping (a sparse component may be
+    /// absent): a tuple asks every part before any of them marks the row changed.
+    #[inline(always)]
+    fn present(_fetch: &Self::Fetch<'_>) -> bool {
+        true
+    }
     /// The next row of a general cursor as a one-row dense iterator (`None` if the row has
     /// no item); marks it changed where [`fetch`](QueryData::fetch) would.
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>>;
@@ -140,6 +162,16 @@ pub trait ReadOnlyQuery: QueryData {
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a>;
 }
 
+/// The sparse set an all-sparse query walks instead of the tables: a component that every
+/// item needs ([`QueryData::driver`]) and its set.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Clone, Copy, Debug)]
+pub struct DriverSet<'w> {
+    pub(super) id: ComponentId,
+    pub(super) set: &'w SparseSet,
+}
+
 /// What a query state keeps about one component: its id and whether it is sparse.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
@@ -158,12 +190,12 @@ impl ComponentState {
         self.sparse || table.index_of(self.id).is_some()
     }
 
+    pub(super) fn driver(&self) -> Option<ComponentId> {
+        self.sparse.then_some(self.id)
+    }
+
     pub(super) fn request<T: Component>(&self, storage: &Storage) -> TokenRequest {
-        TokenRequest {
-            token: storage.store(self.id).token(),
-            type_id: std::any::TypeId::of::<T>(),
-            name: std::any::type_name::<T>(),
-        }
+        TokenRequest { token: storage.store(self.id).token(), key: AccessKey::component::<T>() }
     }
 }
 
@@ -217,7 +249,7 @@ impl<T: Component> QueryData for &T {
     type Dense<'w> = slice::Iter<'w, T>;
     type DenseItem<'w> = &'w T;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
     }
     fn register(world: &mut World) {
@@ -232,19 +264,50 @@ impl<T: Component> QueryData for &T {
     fn exact(state: &ComponentState) -> bool {
         !state.sparse
     }
+    fn sparse_only(state: &ComponentState) -> bool {
+        state.sparse
+    }
+    fn driver(state: &ComponentState) -> Option<ComponentId> {
+        state.driver()
+    }
+    #[inline]
+    fn fetch_set<'w>(
+        state: &ComponentState,
+        columns: &mut ReadColumns<'w, T>,
+        driver: DriverSet<'w>,
+        _ticks: (u32, u32),
+    ) -> ReadFetch<'w, T> {
+        let DriverSet { id: driver, set } = driver;
+        match (columns.sparse, columns.columns.first()) {
+            (Some(_), Some(column)) if state.id == driver => {
+                ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
+            }
+            (Some(own), Some(column)) => ReadFetch {
+                values: Default::default(),
+                sparse: Some(SparseRead {
+                    entities: set.entities().iter(),
+                    set: own,
+                    values: column.as_slice::<T>(),
+                }),
+            },
+            // A table component: not in an all-sparse query.
+            _ => ReadFetch::default(),
+        }
+    }
     fn columns<'w, S: TokenSource<'w> + ?Sized>(
         state: &ComponentState,
         storage: &'w Storage,
         tokens: &mut S,
     ) -> Result<ReadColumns<'w, T>, QueryError> {
         let request = state.request::<T>(storage);
-        let owner =
-            tokens.read(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let owner = tokens
+            .read(request)
+            .ok_or(QueryError::MissingToken { component: request.key.type_name() })?;
         let store = storage.store(state.id);
         let columns = store
             .columns()
             .as_slice(owner)
-            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+            .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
         Ok(ReadColumns { columns, sparse: store.sparse(), _type: PhantomData })
     }
     fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
@@ -305,6 +368,13 @@ impl<T: Component> QueryData for &T {
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
+    fn present(fetch: &ReadFetch<'_, T>) -> bool {
+        match &fetch.sparse {
+            None => true,
+            Some(s) => s.entities.as_slice().first().is_some_and(|e| s.set.row(*e).is_some()),
+        }
+    }
+    #[inline(always)]
     fn skip(fetch: &mut ReadFetch<'_, T>) {
         match &mut fetch.sparse {
             None => drop(fetch.values.next()),
@@ -349,9 +419,23 @@ pub(super) fn split_slice_mut<T>(s: &mut [T], at: usize) -> (&mut [T], &mut [T])
 pub enum WriteColumns<'w, T> {
     /// The table columns not handed out yet: `rest` starts at arena position `consumed`.
     Dense { rest: &'w mut [Column], consumed: usize },
-    /// The sparse set's values, each taken at most once.
+    /// The sparse set's values: `whole` until a cursor needs them, then either handed out
+    /// whole (to an all-sparse query walking this set) or split into `items`, each taken at
+    /// most once (by per-row look-ups).
     #[allow(clippy::type_complexity)]
-    Sparse { items: Vec<Option<&'w mut T>>, set: &'w SparseSet },
+    Sparse { whole: Option<&'w mut [T]>, items: Vec<Option<&'w mut T>>, set: &'w SparseSet },
+}
+
+/// The values of a sparse component one by one, split from `whole` the first time.
+#[allow(clippy::type_complexity)]
+pub(super) fn sparse_items<'a, 'w, T>(
+    whole: &mut Option<&'w mut [T]>,
+    items: &'a mut Vec<Option<&'w mut T>>,
+) -> &'a mut [Option<&'w mut T>] {
+    if let Some(values) = whole.take() {
+        *items = values.iter_mut().map(Some).collect();
+    }
+    items
 }
 
 #[inline]
@@ -369,7 +453,8 @@ pub(super) fn take_column<'w>(
     column
 }
 
-/// Takes the values of `table`'s rows out of a sparse component's `items`, with their ticks.
+/// Takes the values of `entities` (a table's or another sparse set's) out of a sparse
+/// component's `items`, with their ticks.
 ///
 /// Not inlined, and given the items' slice rather than the columns: a plain `for` loop's
 /// iterator then never has its address taken, so its cursors stay in registers.
@@ -378,9 +463,9 @@ pub(super) fn take_column<'w>(
 pub(super) fn sparse_rows<'w, T>(
     items: &mut [Option<&'w mut T>],
     set: &'w SparseSet,
-    table: &'w Table,
+    entities: &'w [Entity],
 ) -> Vec<Option<(&'w mut T, &'w RowTicks)>> {
-    (table.entities().iter())
+    (entities.iter())
         .map(|&e| {
             let row = set.row(e)?;
             Some((items.get_mut(row)?.take()?, &set.ticks().rows[row]))
@@ -423,7 +508,7 @@ impl<T: Component> QueryData for &mut T {
     type Dense<'w> = slice::IterMut<'w, T>;
     type DenseItem<'w> = &'w mut T;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
     }
     fn register(world: &mut World) {
@@ -444,17 +529,19 @@ impl<T: Component> QueryData for &mut T {
         tokens: &mut S,
     ) -> Result<WriteColumns<'w, T>, QueryError> {
         let request = state.request::<T>(storage);
-        let owner =
-            tokens.write(request).ok_or(QueryError::MissingToken { component: request.name })?;
+        let owner = tokens
+            .write(request)
+            .ok_or(QueryError::MissingToken { component: request.key.type_name() })?;
         let store = storage.store(state.id);
         let columns = store
             .columns()
             .as_mut_slice(owner)
-            .map_err(|_| QueryError::WrongToken { component: request.name })?;
+            .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
         Ok(match store.sparse() {
             None => WriteColumns::Dense { rest: columns, consumed: 0 },
             Some(set) => WriteColumns::Sparse {
-                items: columns[0].as_mut_slice::<T>().iter_mut().map(Some).collect(),
+                whole: columns.first_mut().map(Column::as_mut_slice::<T>),
+                items: Vec::new(),
                 set,
             },
         })
@@ -464,7 +551,8 @@ impl<T: Component> QueryData for &mut T {
             WriteColumns::Dense { rest, consumed } => {
                 WriteColumns::Dense { rest, consumed: *consumed }
             }
-            WriteColumns::Sparse { items, set } => WriteColumns::Sparse {
+            WriteColumns::Sparse { whole, items, set } => WriteColumns::Sparse {
+                whole: whole.as_deref_mut(),
                 items: items.iter_mut().map(|v| v.as_deref_mut()).collect(),
                 set,
             },
@@ -494,12 +582,46 @@ impl<T: Component> QueryData for &mut T {
                 }
                 None => WriteFetch::default(),
             },
-            WriteColumns::Sparse { items, set } => {
-                let rows = sparse_rows(items.as_mut_slice(), set, table);
+            WriteColumns::Sparse { whole, items, set } => {
+                let rows = sparse_rows(sparse_items(whole, items), set, table.entities());
                 let rows = rows.into_iter().map(|r| r.map(|(v, t)| (v, &t.changed))).collect();
                 WriteFetch { tick, sparse: Some(Vec::into_iter(rows)), ..WriteFetch::default() }
             }
         }
+    }
+    fn sparse_only(state: &ComponentState) -> bool {
+        state.sparse
+    }
+    fn driver(state: &ComponentState) -> Option<ComponentId> {
+        state.driver()
+    }
+    #[inline]
+    fn fetch_set<'w>(
+        state: &ComponentState,
+        columns: &mut WriteColumns<'w, T>,
+        driver: DriverSet<'w>,
+        (_, tick): (u32, u32),
+    ) -> WriteFetch<'w, T> {
+        let DriverSet { id: driver, set } = driver;
+        let WriteColumns::Sparse { whole, items, set: own } = columns else {
+            // A table component: not in an all-sparse query.
+            return WriteFetch::default();
+        };
+        if state.id == driver
+            && let Some(values) = whole.take()
+        {
+            let ticks = set.ticks();
+            return WriteFetch {
+                values: values.iter_mut(),
+                changed: ticks.rows.iter(),
+                ticks: Some(ticks),
+                tick,
+                sparse: None,
+            };
+        }
+        let rows = sparse_rows(sparse_items(whole, items), own, set.entities());
+        let rows = rows.into_iter().map(|r| r.map(|(v, t)| (v, &t.changed))).collect();
+        WriteFetch { tick, sparse: Some(Vec::into_iter(rows)), ..WriteFetch::default() }
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -546,6 +668,13 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     #[inline(always)]
+    fn present(fetch: &WriteFetch<'_, T>) -> bool {
+        match &fetch.sparse {
+            None => true,
+            Some(items) => items.as_slice().first().is_some_and(Option::is_some),
+        }
+    }
+    #[inline(always)]
     fn skip(fetch: &mut WriteFetch<'_, T>) {
         match &mut fetch.sparse {
             None => {
@@ -583,7 +712,7 @@ impl QueryData for Entity {
     type Dense<'w> = std::iter::Copied<slice::Iter<'w, Entity>>;
     type DenseItem<'w> = Entity;
 
-    fn access(_: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(_: &mut Access) -> Result<(), AccessConflict> {
         Ok(())
     }
     fn register(_: &mut World) {}
@@ -612,6 +741,22 @@ impl QueryData for Entity {
         _: (u32, u32),
     ) -> slice::Iter<'w, Entity> {
         table.entities().iter()
+    }
+    fn sparse_only(_: &()) -> bool {
+        true
+    }
+    fn driver(_: &()) -> Option<ComponentId> {
+        None
+    }
+    #[inline]
+    fn fetch_set<'w>(
+        _: &(),
+        _: &mut (),
+        driver: DriverSet<'w>,
+        _: (u32, u32),
+    ) -> slice::Iter<'w, Entity> {
+        let set = driver.set;
+        set.entities().iter()
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -660,7 +805,7 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type Dense<'w> = OptionDense<Q::Dense<'w>>;
     type DenseItem<'w> = Option<Q::DenseItem<'w>>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         Q::access(access)
     }
     fn register(world: &mut World) {
@@ -695,6 +840,23 @@ impl<Q: QueryData> QueryData for Option<Q> {
     ) -> Self::Fetch<'w> {
         let (state, columns) = (state.as_ref()?, columns.as_mut()?);
         Q::matches(state, table).then(|| Q::fetch_table(state, columns, table, ticks))
+    }
+    fn sparse_only(state: &Self::State) -> bool {
+        state.as_ref().is_none_or(Q::sparse_only)
+    }
+    fn driver(_: &Self::State) -> Option<ComponentId> {
+        // Not every item needs it.
+        None
+    }
+    #[inline]
+    fn fetch_set<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        driver: DriverSet<'w>,
+        ticks: (u32, u32),
+    ) -> Self::Fetch<'w> {
+        let (state, columns) = (state.as_ref()?, columns.as_mut()?);
+        Some(Q::fetch_set(state, columns, driver, ticks))
     }
     #[inline(always)]
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
@@ -841,7 +1003,7 @@ macro_rules! tuple_query {
             type Dense<'w> = dense_ty!('w; $($name),*);
             type DenseItem<'w> = dense_item_ty!('w; $($name),*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
@@ -858,6 +1020,25 @@ macro_rules! tuple_query {
             fn exact(state: &Self::State) -> bool {
                 let ($($s,)*) = state;
                 true $(&& $name::exact($s))*
+            }
+            fn sparse_only(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $name::sparse_only($s))*
+            }
+            fn driver(state: &Self::State) -> Option<ComponentId> {
+                let ($($s,)*) = state;
+                None $(.or_else(|| $name::driver($s)))*
+            }
+            #[inline(always)]
+            fn fetch_set<'w>(
+                state: &Self::State,
+                columns: &mut Self::Columns<'w>,
+                driver: DriverSet<'w>,
+                ticks: (u32, u32),
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                let ($($c,)*) = columns;
+                ($($name::fetch_set($s, $c, driver, ticks),)*)
             }
             fn columns<'w, S: TokenSource<'w> + ?Sized>(
                 state: &Self::State,
@@ -884,10 +1065,21 @@ macro_rules! tuple_query {
             }
             #[inline(always)]
             fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+                // A row that a part has no item for is skipped by every part, so that none
+                // marks it changed.
+                if !Self::present(fetch) {
+                    Self::skip(fetch);
+                    return None;
+                }
                 let ($($c,)*) = fetch;
                 // Every part steps, even when an earlier one has no item for this row.
                 $(let $s = $name::fetch($c);)*
                 Some(($($s?,)*))
+            }
+            #[inline(always)]
+            fn present(fetch: &Self::Fetch<'_>) -> bool {
+                let ($($c,)*) = fetch;
+                true $(&& $name::present($c))*
             }
             #[inline(always)]
             fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
@@ -911,6 +1103,10 @@ macro_rules! tuple_query {
             }
             #[inline]
             fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+                if !Self::present(fetch) {
+                    Self::skip(fetch);
+                    return None;
+                }
                 let ($($c,)*) = fetch;
                 // Every part steps, even when an earlier one has no item for this row.
                 $(let $s = $name::next_dense($c);)*

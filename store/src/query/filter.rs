@@ -3,10 +3,10 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::QueryAccess;
+use super::data::DriverSet;
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
-use crate::error::QueryError;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -43,7 +43,7 @@ pub trait QueryFilter {
     /// # Errors
     ///
     /// Never for the filters here; the signature matches [`QueryData::access`](super::QueryData::access).
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError>;
+    fn access(access: &mut Access) -> Result<(), AccessConflict>;
     /// Makes the component types known to `world`.
     fn register(world: &mut World);
     /// The state for `storage`, or `None` if the filter can match nothing there.
@@ -58,6 +58,18 @@ pub trait QueryFilter {
         state: &Self::State,
         storage: &'w Storage,
         table: &'w Table,
+        last_run: u32,
+        this_run: u32,
+    ) -> Self::Fetch<'w>;
+    /// Whether every component the filter checks is stored sparse (or unknown to the
+    /// world), as [`QueryData::sparse_only`](super::QueryData::sparse_only).
+    fn sparse_only(state: &Self::State) -> bool;
+    /// The cursor over the rows of sparse set `set` (of component `driver`), in its dense
+    /// order, as [`QueryData::fetch_set`](super::QueryData::fetch_set).
+    fn fetch_set<'w>(
+        state: &Self::State,
+        storage: &'w Storage,
+        driver: DriverSet<'w>,
         last_run: u32,
         this_run: u32,
     ) -> Self::Fetch<'w>;
@@ -152,7 +164,7 @@ impl<T: Component> QueryFilter for With<T> {
     type State = FilterState;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -177,6 +189,22 @@ impl<T: Component> QueryFilter for With<T> {
     ) -> PresenceFetch<'w> {
         PresenceFetch(state.set(storage).map(|set| (table.entities().iter(), set)))
     }
+    fn sparse_only(state: &FilterState) -> bool {
+        state.sparse
+    }
+    fn fetch_set<'w>(
+        state: &FilterState,
+        storage: &'w Storage,
+        driver: DriverSet<'w>,
+        _: u32,
+        _: u32,
+    ) -> PresenceFetch<'w> {
+        let DriverSet { id: driver, set } = driver;
+        if state.id == driver {
+            return PresenceFetch(None);
+        }
+        PresenceFetch(state.set(storage).map(|own| (set.entities().iter(), own)))
+    }
     #[inline(always)]
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
         fetch.next().unwrap_or(true)
@@ -195,7 +223,7 @@ impl<T: Component> QueryFilter for Without<T> {
     type State = Option<FilterState>;
     type Fetch<'w> = PresenceFetch<'w>;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -219,6 +247,20 @@ impl<T: Component> QueryFilter for Without<T> {
         _: u32,
     ) -> PresenceFetch<'w> {
         PresenceFetch(state.and_then(|s| s.set(storage)).map(|set| (table.entities().iter(), set)))
+    }
+    fn sparse_only(state: &Option<FilterState>) -> bool {
+        state.is_none_or(|s| s.sparse)
+    }
+    fn fetch_set<'w>(
+        state: &Option<FilterState>,
+        storage: &'w Storage,
+        driver: DriverSet<'w>,
+        _: u32,
+        _: u32,
+    ) -> PresenceFetch<'w> {
+        let set = driver.set;
+        // `Without` the driver itself finds every row present, so nothing passes.
+        PresenceFetch(state.and_then(|s| s.set(storage)).map(|own| (set.entities().iter(), own)))
     }
     #[inline(always)]
     fn filter(fetch: &mut PresenceFetch<'_>) -> bool {
@@ -284,7 +326,8 @@ pub struct Changed<T>(PhantomData<fn() -> T>);
 #[derive(Debug, Default)]
 pub struct TickFetch<'w> {
     inner: TickInner<'w>,
-    /// Every row passes: a mark of every row (`Ticks::mark_all`) is newer than the last run.
+    /// Every row that has the component passes: a mark of every row (`Ticks::mark_all`) is
+    /// newer than the last run.
     all: bool,
     last_run: u32,
     this_run: u32,
@@ -353,7 +396,9 @@ fn tick_fetch<'w>(
     this_run: u32,
 ) -> TickFetch<'w> {
     let (inner, ticks) = match state.set(storage) {
-        Some(set) => (TickInner::Sparse { entities: table.entities().iter(), set, added }, None),
+        Some(set) => {
+            (TickInner::Sparse { entities: table.entities().iter(), set, added }, Some(set.ticks()))
+        }
         None => match table.index_of(state.id) {
             Some(i) => {
                 let ticks = table.ticks(i);
@@ -362,6 +407,39 @@ fn tick_fetch<'w>(
             None => (TickInner::default(), None),
         },
     };
+    tick_window(inner, ticks, added, last_run, this_run)
+}
+
+/// `tick_fetch` over the rows of sparse set `set` (of component `driver`).
+fn tick_fetch_set<'w>(
+    state: &FilterState,
+    storage: &'w Storage,
+    driver: ComponentId,
+    set: &'w SparseSet,
+    added: bool,
+    (last_run, this_run): (u32, u32),
+) -> TickFetch<'w> {
+    let (inner, ticks) = match state.set(storage) {
+        Some(own) if state.id == driver => {
+            (TickInner::Dense { ticks: own.ticks().rows.iter(), added }, Some(own.ticks()))
+        }
+        Some(own) => (
+            TickInner::Sparse { entities: set.entities().iter(), set: own, added },
+            Some(own.ticks()),
+        ),
+        // A table component: not in an all-sparse query.
+        None => (TickInner::default(), None),
+    };
+    tick_window(inner, ticks, added, last_run, this_run)
+}
+
+fn tick_window<'w>(
+    inner: TickInner<'w>,
+    ticks: Option<&'w Ticks>,
+    added: bool,
+    last_run: u32,
+    this_run: u32,
+) -> TickFetch<'w> {
     let all =
         !added && ticks.and_then(Ticks::pending).is_some_and(|t| is_newer(t, last_run, this_run));
     TickFetch { inner, all, last_run, this_run }
@@ -373,7 +451,7 @@ macro_rules! tick_filter {
             type State = FilterState;
             type Fetch<'w> = TickFetch<'w>;
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 access.filter::<T>();
                 Ok(())
             }
@@ -398,13 +476,27 @@ macro_rules! tick_filter {
             ) -> TickFetch<'w> {
                 tick_fetch(state, storage, table, $added, last_run, this_run)
             }
+            fn sparse_only(state: &FilterState) -> bool {
+                state.sparse
+            }
+            fn fetch_set<'w>(
+                state: &FilterState,
+                storage: &'w Storage,
+                driver: DriverSet<'w>,
+                last_run: u32,
+                this_run: u32,
+            ) -> TickFetch<'w> {
+                let DriverSet { id: driver, set } = driver;
+                tick_fetch_set(state, storage, driver, set, $added, (last_run, this_run))
+            }
             #[inline(always)]
             fn filter(fetch: &mut TickFetch<'_>) -> bool {
                 fetch.next()
             }
             #[inline(always)]
             fn passes_all(fetch: &TickFetch<'_>) -> bool {
-                fetch.all
+                // A sparse look-up still decides whether the row has the component.
+                fetch.all && matches!(fetch.inner, TickInner::Dense { .. })
             }
             fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
                 fetch.split(at)
@@ -423,7 +515,7 @@ macro_rules! tuple_filter {
             type State = ($($name::State,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
@@ -450,6 +542,20 @@ macro_rules! tuple_filter {
             ) -> Self::Fetch<'w> {
                 let ($($s,)*) = state;
                 ($($name::fetch_table($s, storage, table, last_run, this_run),)*)
+            }
+            fn sparse_only(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $name::sparse_only($s))*
+            }
+            fn fetch_set<'w>(
+                state: &Self::State,
+                storage: &'w Storage,
+                driver: DriverSet<'w>,
+                last_run: u32,
+                this_run: u32,
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                ($($name::fetch_set($s, storage, driver, last_run, this_run),)*)
             }
             #[inline(always)]
             fn filter(fetch: &mut Self::Fetch<'_>) -> bool {
@@ -516,7 +622,7 @@ macro_rules! or_filter {
             /// `None` for a part that does not match the table.
             type Fetch<'w> = ($(Option<$name::Fetch<'w>>,)*);
 
-            fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+            fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
                 Ok(())
             }
@@ -544,6 +650,22 @@ macro_rules! or_filter {
                 let ($($s,)*) = state;
                 ($($s.as_ref().filter(|s| $name::matches(s, table)).map(|s| {
                     $name::fetch_table(s, storage, table, last_run, this_run)
+                }),)*)
+            }
+            fn sparse_only(state: &Self::State) -> bool {
+                let ($($s,)*) = state;
+                true $(&& $s.as_ref().is_none_or($name::sparse_only))*
+            }
+            fn fetch_set<'w>(
+                state: &Self::State,
+                storage: &'w Storage,
+                driver: DriverSet<'w>,
+                last_run: u32,
+                this_run: u32,
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                ($($s.as_ref().map(|s| {
+                    $name::fetch_set(s, storage, driver, last_run, this_run)
                 }),)*)
             }
             #[inline(always)]

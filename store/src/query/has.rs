@@ -3,11 +3,12 @@
 use std::marker::PhantomData;
 use std::slice;
 
-use super::access::{QueryAccess, TokenSource};
-use super::data::{QueryData, ReadOnlyQuery, split_slice};
+use super::data::{DriverSet, QueryData, ReadOnlyQuery, split_slice};
+use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
 use crate::error::QueryError;
+use crate::lend::TokenSource;
 use crate::storage::{SparseSet, Storage, Table};
 use crate::world::World;
 
@@ -65,7 +66,7 @@ impl<T: Component> QueryData for Has<T> {
     type Dense<'w> = std::iter::RepeatN<bool>;
     type DenseItem<'w> = bool;
 
-    fn access(access: &mut QueryAccess) -> Result<(), QueryError> {
+    fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
         Ok(())
     }
@@ -108,6 +109,32 @@ impl<T: Component> QueryData for Has<T> {
                 rows,
                 sparse: columns.0.map(|set| (table.entities().iter(), set)),
             },
+        }
+    }
+    fn sparse_only(state: &HasState) -> bool {
+        state.0.is_none_or(|(_, sparse)| sparse)
+    }
+    fn driver(_: &HasState) -> Option<ComponentId> {
+        None
+    }
+    fn fetch_set<'w>(
+        state: &HasState,
+        columns: &mut HasColumns<'w>,
+        driver: DriverSet<'w>,
+        _: (u32, u32),
+    ) -> HasFetch<'w> {
+        let DriverSet { id: driver, set } = driver;
+        let rows = set.len();
+        match (state.0, columns.0) {
+            (Some((id, true)), _) if id == driver => {
+                HasFetch { table_has: true, rows, sparse: None }
+            }
+            (Some((_, true)), Some(own)) => {
+                HasFetch { table_has: false, rows, sparse: Some((set.entities().iter(), own)) }
+            }
+            // Unknown to the world (no entity has it), or a table component (not in an
+            // all-sparse query).
+            _ => HasFetch { table_has: false, rows, sparse: None },
         }
     }
     #[inline]

@@ -49,6 +49,8 @@ struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     next_table: usize,
     /// Every row of a matched table yields an item: `size_hint` is exact.
     exact: bool,
+    /// An all-sparse query: its one source is the driver's set, not the tables.
+    walks_set: bool,
     last_run: u32,
     this_run: u32,
 }
@@ -72,6 +74,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
         this_run: u32,
     ) -> Self {
         let exact = Q::exact(&state.q) && F::exact(&state.f);
+        let walks_set = state.driver.is_some();
         QueryIter {
             dense: empty_dense::<Q>(),
             cursor: Box::new(Cursor {
@@ -83,6 +86,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 columns,
                 next_table: 0,
                 exact,
+                walks_set,
                 last_run,
                 this_run,
             }),
@@ -102,6 +106,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 columns: None,
                 next_table: 0,
                 exact: true,
+                walks_set: false,
                 last_run: 0,
                 this_run: 0,
             }),
@@ -128,6 +133,9 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
         }
         // The table switch, kept apart from the per-row loop of `step_rows` so that it
         // saves and loads only the few registers it needs.
+        if self.walks_set {
+            return self.step_set();
+        }
         loop {
             let columns = self.columns.as_mut()?;
             let state = self.state.as_deref()?;
@@ -148,6 +156,24 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 return Some(rows);
             }
         }
+    }
+
+    /// `step` for an all-sparse query: its one source is the driver's set. Apart from the
+    /// table loop, whose registers it would otherwise crowd.
+    #[inline(never)]
+    fn step_set(&mut self) -> Option<Q::Dense<'w>> {
+        if self.next_table == 0 {
+            self.next_table = 1;
+            let (columns, state) = (self.columns.as_mut()?, self.state.as_deref()?);
+            let ticks = (self.last_run, self.this_run);
+            let (fetch, filter, rows) = state.fetch_source(self.storage, columns, 0, ticks)?;
+            if Q::is_dense(&fetch) && F::passes_all(&filter) {
+                Q::mark_dense(&fetch);
+                return Some(Q::into_dense(fetch, rows));
+            }
+            (self.fetch, self.filter, self.rows) = (fetch, filter, rows);
+        }
+        self.step_rows()
     }
 
     /// The next rows of the current table's per-row checked cursors that pass, as a dense
@@ -191,14 +217,12 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
         None
     }
 
-    /// The rows of the tables not reached yet.
+    /// The rows of the sources (tables, or the driver's set) not reached yet.
     fn rows_after(&self) -> usize {
         match (&self.state, &self.columns) {
-            (Some(state), Some(_)) => (state.matched.get(self.next_table..))
-                .unwrap_or_default()
-                .iter()
-                .map(|&t| self.storage.table(t).len())
-                .sum(),
+            (Some(state), Some(_)) => {
+                (self.next_table..state.sources()).map(|i| state.source_len(self.storage, i)).sum()
+            }
             _ => 0,
         }
     }
@@ -246,25 +270,46 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
 
 impl<Q: QueryData, F: QueryFilter> std::iter::FusedIterator for QueryIter<'_, '_, Q, F> {}
 
-/// Folds `g` over the items of the matched tables from the `from`-th on, with the cursors in
-/// locals: the loop behind `for_each` and `fold`.
+/// Folds `g` over the items of the sources (matched tables, or the driver's set) from the
+/// `from`-th on, with the cursors in locals: the loop behind `for_each` and `fold`.
 #[inline(always)]
 pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
     storage: &'w Storage,
     state: &QueryState<Q, F>,
     columns: &mut Q::Columns<'w>,
     from: usize,
-    (last_run, this_run): (u32, u32),
+    ticks: (u32, u32),
     mut acc: B,
     mut g: impl FnMut(B, Q::Item<'w>) -> B,
 ) -> B {
+    if state.driver.is_some() {
+        return fold_set(storage, state, columns, from, ticks, acc, g);
+    }
     for &t in state.matched.get(from..).unwrap_or_default() {
         let table: &'w Table = storage.table(t);
-        let fetch = Q::fetch_table(&state.q, columns, table, (last_run, this_run));
-        let filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
+        let fetch = Q::fetch_table(&state.q, columns, table, ticks);
+        let filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
         acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
     }
     acc
+}
+
+/// `fold_tables` for an all-sparse query: over the driver's set. Apart from the table loop,
+/// whose registers it would otherwise crowd.
+#[inline(never)]
+fn fold_set<'w, Q: QueryData, F: QueryFilter, B>(
+    storage: &'w Storage,
+    state: &QueryState<Q, F>,
+    columns: &mut Q::Columns<'w>,
+    from: usize,
+    ticks: (u32, u32),
+    acc: B,
+    mut g: impl FnMut(B, Q::Item<'w>) -> B,
+) -> B {
+    match state.fetch_source(storage, columns, from, ticks) {
+        Some((fetch, filter, rows)) => run_rows::<Q, F, B>(fetch, filter, rows, acc, &mut g),
+        None => acc,
+    }
 }
 
 /// Runs `g` over the next `rows` rows of one table's cursors: a branch-free dense loop when

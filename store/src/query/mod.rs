@@ -10,7 +10,7 @@
 //! exclusive one, so a query takes its tokens when it starts a run ([`QueryData::columns`])
 //! and keeps them until the run ends. Aliasing is refused before that: a query type that
 //! names a component mutably and again in any form is a [`QueryError::Conflict`] naming the
-//! type, found from the type alone ([`QueryAccess::of`]).
+//! type, found from the type alone ([`Access::of_query`](crate::Access::of_query)).
 //!
 //! The hot loop walks each matched table's columns as typed slices: no hashing, no owner
 //! check and no bounds check per entity, one owner check per component per run.
@@ -27,14 +27,11 @@ mod iter;
 mod many;
 mod state;
 
-pub use access::{
-    AccessKind, ComponentAccess, ExclusiveTokens, QueryAccess, SharedTokens, TokenRequest,
-    TokenSource,
-};
+pub use crate::lend::{ExclusiveTokens, SharedTokens, TokenRequest, TokenSource};
 pub use change::{Mut, MutFetch, Ref, RefFetch};
 pub use data::{
-    ComponentState, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
-    WriteFetch,
+    ComponentState, DriverSet, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery,
+    WriteColumns, WriteFetch,
 };
 pub use filter::{
     Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,
@@ -44,7 +41,7 @@ pub use iter::QueryIter;
 pub use many::{Combinations, CombinationsMut};
 pub use state::{ParIter, Query, QueryState};
 
-pub(crate) use access::ListedTokens;
+pub(crate) use crate::lend::ListedTokens;
 pub(crate) use state::StateRef;
 
 use crate::error::QueryError;

@@ -6,13 +6,15 @@ use rayon::prelude::*;
 
 use smallvec::SmallVec;
 
-use super::access::{ListedTokens, QueryAccess, SharedTokens, TokenSource};
-use super::data::{QueryData, ReadOnlyQuery};
+use super::data::{DriverSet, QueryData, ReadOnlyQuery};
 use super::filter::QueryFilter;
 use super::iter::{QueryIter, fold_tables, run_rows};
+use crate::access::Access;
+use crate::component::ComponentId;
 use crate::entity::{Entity, WorldId};
 use crate::error::QueryError;
-use crate::storage::{Storage, Table, TokenId};
+use crate::lend::{ListedTokens, SharedTokens, TokenSource};
+use crate::storage::{SparseSet, Storage, Table, TokenId};
 use crate::world::World;
 
 /// A query's cached state: the component ids it uses, the tables it matches, and the tick of
@@ -43,12 +45,15 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     world: WorldId,
     pub(super) q: Q::State,
     pub(super) f: F::State,
-    access: QueryAccess,
+    access: Access,
     /// The tokens a run takes, sorted.
     tokens: SmallVec<[TokenId; 4]>,
     pub(super) matched: Vec<u32>,
     /// By table index: whether the table is in `matched`.
     pub(super) is_matched: Vec<bool>,
+    /// For a query whose components are all sparse: the one whose set it walks instead of
+    /// the tables (fixed: a component's storage never changes once it is known).
+    pub(super) driver: Option<ComponentId>,
     last_run: u32,
     _types: PhantomData<fn() -> (Q, F)>,
 }
@@ -96,7 +101,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// assert_eq!(err, QueryError::Conflict { component: std::any::type_name::<Position>() });
     /// ```
     pub fn try_new(world: &mut World) -> Result<Self, QueryError> {
-        let access = QueryAccess::of::<Q, F>()?;
+        let access = Access::of_query::<Q, F>()?;
         Q::register(world);
         F::register(world);
         let storage = world.storage();
@@ -104,6 +109,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
         let f = F::get_state(storage).expect("every component was registered");
         let mut state = QueryState {
             world: world.id(),
+            driver: driver::<Q, F>(&q, &f),
             q,
             f,
             tokens: access.token_ids(storage),
@@ -120,14 +126,16 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// The state for `storage` without registering anything; `None` if a component the
     /// query needs is unknown there (then it matches nothing).
     pub(crate) fn from_storage(storage: &Storage) -> Option<Result<Self, QueryError>> {
-        let access = match QueryAccess::of::<Q, F>() {
+        let access = match Access::of_query::<Q, F>() {
             Ok(access) => access,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(e.into())),
         };
+        let (q, f) = (Q::get_state(storage)?, F::get_state(storage)?);
         let mut state = QueryState {
             world: storage.world_id(),
-            q: Q::get_state(storage)?,
-            f: F::get_state(storage)?,
+            driver: driver::<Q, F>(&q, &f),
+            q,
+            f,
             tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
@@ -145,9 +153,9 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
     /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// let state = QueryState::<(&mut u8, &u16)>::new(&mut world);
-    /// assert_eq!(state.access().writes().next().unwrap().name, "u8");
+    /// assert_eq!(state.access().writes().next().unwrap().type_name(), "u8");
     /// ```
-    pub fn access(&self) -> &QueryAccess {
+    pub fn access(&self) -> &Access {
         &self.access
     }
 
@@ -185,6 +193,45 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
                 self.matched.push(t as u32);
             }
         }
+    }
+
+    /// The number of row sources a run walks: the matched tables, or the driver's set.
+    #[inline]
+    pub(super) fn sources(&self) -> usize {
+        if self.driver.is_some() { 1 } else { self.matched.len() }
+    }
+
+    /// The number of rows of source `i`.
+    pub(super) fn source_len(&self, storage: &Storage, i: usize) -> usize {
+        match self.driver {
+            Some(id) => storage.store(id).sparse().map_or(0, SparseSet::len),
+            None => self.matched.get(i).map_or(0, |&t| storage.table(t).len()),
+        }
+    }
+
+    /// The cursors over source `i` (sources in increasing order), and its number of rows.
+    #[inline(always)]
+    #[allow(clippy::type_complexity)]
+    pub(super) fn fetch_source<'w>(
+        &self,
+        storage: &'w Storage,
+        columns: &mut Q::Columns<'w>,
+        i: usize,
+        (last_run, this_run): (u32, u32),
+    ) -> Option<(Q::Fetch<'w>, F::Fetch<'w>, usize)> {
+        if let Some(id) = self.driver {
+            if i != 0 {
+                return None;
+            }
+            let driver = DriverSet { id, set: storage.store(id).sparse()? };
+            let fetch = Q::fetch_set(&self.q, columns, driver, (last_run, this_run));
+            let filter = F::fetch_set(&self.f, storage, driver, last_run, this_run);
+            return Some((fetch, filter, driver.set.len()));
+        }
+        let table: &'w Table = storage.table(*self.matched.get(i)?);
+        let fetch = Q::fetch_table(&self.q, columns, table, (last_run, this_run));
+        let filter = F::fetch_table(&self.f, storage, table, last_run, this_run);
+        Some((fetch, filter, table.len()))
     }
 
     fn check_world(&self, storage: &Storage) {
@@ -421,6 +468,12 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
         }
         .for_each(f)
     }
+}
+
+/// The component whose sparse set a query walks, if every component it uses is sparse and
+/// one of them is needed by every item.
+fn driver<Q: QueryData, F: QueryFilter>(q: &Q::State, f: &F::State) -> Option<ComponentId> {
+    if Q::sparse_only(q) && F::sparse_only(f) { Q::driver(q) } else { None }
 }
 
 pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
@@ -767,15 +820,17 @@ impl<'w, Q: QueryData, F: QueryFilter> ParIter<'w, '_, Q, F> {
     /// ```
     pub fn for_each(self, f: impl Fn(Q::Item<'w>) + Send + Sync) {
         let ParIter { storage, state, mut columns, last_run, this_run, batch } = self;
-        let tables = state.matched.iter().map(|&t| storage.table(t));
-        let total: usize = tables.clone().map(Table::len).sum();
+        let sources = 0..state.sources();
+        let total: usize = sources.clone().map(|i| state.source_len(storage, i)).sum();
         let batch =
             batch.unwrap_or_else(|| total.div_ceil(rayon::current_num_threads() * 4)).max(1);
         let mut jobs: Vec<(Q::Fetch<'w>, F::Fetch<'w>, usize)> = Vec::new();
-        for table in tables {
-            let mut fetch = Q::fetch_table(&state.q, &mut columns, table, (last_run, this_run));
-            let mut filter = F::fetch_table(&state.f, storage, table, last_run, this_run);
-            let mut rows = table.len();
+        for i in sources {
+            let Some((mut fetch, mut filter, mut rows)) =
+                state.fetch_source(storage, &mut columns, i, (last_run, this_run))
+            else {
+                continue;
+            };
             while rows > batch {
                 let (a, rest) = Q::split(fetch, batch);
                 let (fa, frest) = F::split(filter, batch);

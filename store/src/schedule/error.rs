@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::system::AccessConflict;
+use crate::access::AccessConflict;
 
 /// A fault in how systems were added or ordered, found before anything runs.
 ///

@@ -14,7 +14,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::system::Access;
+use crate::access::Access;
 
 /// The plan of one schedule: `batches[b]` lists system indices in sequence order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -125,7 +125,7 @@ fn find_cycle(succ: &[Vec<usize>], indegree: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::system::{AccessKey, Borrow};
+    use crate::access::{AccessKey, Borrow};
 
     struct A;
     struct B;

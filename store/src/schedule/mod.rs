@@ -9,7 +9,8 @@
 //! 2. for each batch, the run conditions are checked on the caller's thread; the world is
 //!    split into its shared storage and its tokens, the tokens are *lent* to the batch's
 //!    systems (`&mut` owner to the one system that writes a token, `&` to all that read it),
-//!    and the systems run on rayon's pool (a batch of one runs inline);
+//!    and the systems run on the caller's thread and rayon's pool, taking them from one queue
+//!    (a batch of one, or one known to be cheap, runs on the caller's thread alone);
 //! 3. after the batch, each system's deferred [`Commands`](crate::system::Commands) are
 //!    applied on the caller's thread, system by system in schedule order.
 //!
@@ -48,14 +49,11 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
+use crate::access::{Access, AccessKey, TokenKind};
 use crate::commands::{CommandReport, SkippedCommand};
-use crate::lend::{LendError, Request, lend};
-use crate::system::{
-    Access, AccessKey, FetchContext, FrameUpdate, IntoSystem, System, SystemInput, SystemMeta,
-    TokenKind,
-};
+use crate::lend::{FetchContext, LendError, Request, lend};
+use crate::primitives::Mutex;
+use crate::system::{FrameUpdate, IntoSystem, System, SystemInput, SystemMeta};
 use crate::{World, WorldId};
 use graph::Plan;
 use stats::StatsCell;
@@ -928,6 +926,7 @@ impl Schedule {
                 run_one(&mut self.slots[i], SystemInput::World(world), Instant::now());
             }
             _ => {
+                let inline = self.runs_inline(&active);
                 let (storage, tokens) = world.split();
                 let requests: Vec<&[Request]> =
                     active.iter().map(|&i| &self.slots[i].requests[..]).collect();
@@ -965,34 +964,33 @@ impl Schedule {
                     let ctx = FetchContext::new(storage, keys.zip(std::mem::take(lent)).collect());
                     run_one(slot, SystemInput::Shared(ctx), start)
                 };
-                // A batch known to be cheap runs inline: what its systems took last time, in
-                // all, is below the threshold (a system that never ran counts as expensive).
-                let cheap = || {
-                    let mut total = 0u64;
-                    for (slot, _) in &jobs {
-                        let stats = slot.stats.snapshot();
-                        if stats.runs == 0 {
-                            return false;
-                        }
-                        total = total.saturating_add(stats.last_ns);
-                    }
-                    u128::from(total) < self.inline_below.as_nanos()
-                };
-                if !self.multithreaded
-                    || jobs.len() == 1
-                    || rayon::current_num_threads() == 1
-                    || cheap()
-                {
+                if inline {
                     // In turn on this thread; one clock reading ends a system and starts the next.
                     let mut now = Instant::now();
                     for one in &mut jobs {
                         now = job(one, now);
                     }
                 } else {
-                    // One task per system: rayon splits the batch down to single systems, which
-                    // idle threads steal.
-                    jobs.par_iter_mut().with_max_len(1).for_each(|one| {
-                        job(one, Instant::now());
+                    // The caller and helpers on the pool, one thread per pool thread in all,
+                    // take systems from one queue until it is empty. The caller starts at
+                    // once; a helper whose thread is slow to wake (a busy machine) finds less
+                    // left, or nothing, so the batch never waits idle for a core the way a
+                    // fixed split of the work would.
+                    let helpers = (jobs.len() - 1).min(rayon::current_num_threads() - 1);
+                    let queue = Mutex::new(jobs.iter_mut());
+                    let take_until_empty = || {
+                        // The lock is held for `next` only: the guard drops with the statement.
+                        loop {
+                            let next = queue.lock().next();
+                            let Some(one) = next else { break };
+                            job(one, Instant::now());
+                        }
+                    };
+                    rayon::in_place_scope(|scope| {
+                        for _ in 0..helpers {
+                            scope.spawn(|_| take_until_empty());
+                        }
+                        take_until_empty();
                     });
                 }
             }
@@ -1016,6 +1014,26 @@ impl Schedule {
             )));
         }
         Ok(())
+    }
+
+    /// Whether the batch of systems `active` runs in turn on the caller's thread rather than on
+    /// the pool: where the schedule is single-threaded, the batch is one system, the pool has
+    /// one thread, or the batch is known to be cheap (what its systems took in their last
+    /// runs, in all, is below [`set_inline_below`](Self::set_inline_below)'s threshold; a
+    /// system that never ran counts as expensive).
+    fn runs_inline(&self, active: &[usize]) -> bool {
+        if !self.multithreaded || active.len() == 1 || rayon::current_num_threads() == 1 {
+            return true;
+        }
+        let mut total = 0u64;
+        for &i in active {
+            let stats = self.slots[i].stats.snapshot();
+            if stats.runs == 0 {
+                return false;
+            }
+            total = total.saturating_add(stats.last_ns);
+        }
+        u128::from(total) < self.inline_below.as_nanos()
     }
 
     /// Statistics per system, in the order the systems were added.
@@ -1118,5 +1136,41 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         s
     } else {
         "(a panic payload that is not a string)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn only_batches_known_to_be_cheap_run_inline() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let mut schedule = Schedule::new();
+        for _ in 0..3 {
+            schedule.add_system(|| {});
+        }
+        let batch = [0, 1, 2];
+        pool.install(|| {
+            assert!(!schedule.runs_inline(&batch), "systems that never ran count as expensive");
+            for slot in &schedule.slots {
+                slot.stats.record(Duration::from_micros(10));
+            }
+            assert!(schedule.runs_inline(&batch), "30 us in all is below the 40 us default");
+            assert!(schedule.runs_inline(&batch[..1]), "a batch of one always runs inline");
+            schedule.slots[1].stats.record(Duration::from_millis(1));
+            assert!(!schedule.runs_inline(&batch), "one heavy system sends the batch to the pool");
+            schedule.slots[1].stats.record(Duration::from_micros(10));
+            schedule.set_inline_below(Duration::ZERO);
+            assert!(!schedule.runs_inline(&batch), "a zero threshold: always the pool");
+            schedule.set_multithreaded(false);
+            assert!(schedule.runs_inline(&batch), "single-threaded: always inline");
+        });
+        let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        schedule.set_multithreaded(true);
+        let schedule = &mut schedule; // `&mut Schedule` is `Send`, `&Schedule` is not
+        one_thread.install(move || assert!(schedule.runs_inline(&batch), "a pool of one thread"));
     }
 }

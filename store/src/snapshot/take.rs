@@ -74,6 +74,8 @@ impl World {
     /// world.snapshot_into(&mut snapshot).unwrap();
     /// assert_eq!(snapshot.copied_rows(), 1, "only the changed row");
     /// ```
+    // Unsafe: reads the change ticks plainly, which `&self` allows (see `take_column`).
+    #[allow(unsafe_code)]
     pub fn snapshot_into(&self, snapshot: &mut Snapshot) -> Result<(), SnapshotError> {
         registry::column_ops_into(&mut snapshot.ops);
         if let Err(err) = check_registered(&self.storage, &self.tokens, &snapshot.ops) {
@@ -107,7 +109,11 @@ impl World {
                 let src = &self.columns_of(storage.store(c))[table.column_position(j)];
                 let ops = ops.get(c.index()).copied().flatten();
                 let since = since.filter(|_| same_rows);
-                *copied_rows += take_column(src, table.ticks(j), dst, ops, since, rows);
+                // SAFETY:
+                // - `self` is borrowed shared as a whole, with every token it holds, for the
+                //   whole call: nothing writes the ticks of its tables (`RowTicks`).
+                *copied_rows +=
+                    unsafe { take_column(src, table.ticks(j), dst, ops, since, rows) };
             }
         }
 
@@ -135,7 +141,10 @@ impl World {
             let src = &self.columns_of(store)[0];
             let ops = ops.get(id.index()).copied().flatten();
             let since = since.filter(|_| same_rows);
-            *copied_rows += take_column(src, set.ticks(), &mut copy.column, ops, since, rows);
+            // SAFETY:
+            // - as for the tables' ticks above: `self` is borrowed shared as a whole.
+            *copied_rows +=
+                unsafe { take_column(src, set.ticks(), &mut copy.column, ops, since, rows) };
             k += 1;
         }
         sparse.truncate(k);
@@ -216,7 +225,12 @@ pub(crate) fn changed_tick(changed: u32, pending: Option<u32>) -> u32 {
 /// Copies one world column and its ticks into `dst`: every row, or with `since`, the rows
 /// changed after it (`dst` then holds the same rows as `src`, as of `since`). Returns the
 /// number of rows copied.
-fn take_column(
+///
+/// # Safety
+///
+/// - No thread writes `ticks` meanwhile (the caller holds their world borrowed shared).
+#[allow(unsafe_code)]
+unsafe fn take_column(
     src: &Column,
     ticks: &Ticks,
     dst: &mut ColumnCopy,
@@ -247,7 +261,9 @@ fn take_column(
         _ => {
             (ops.copy_all)(src, &mut dst.values);
             dst.added.clear();
-            dst.added.extend(ticks.rows.iter().map(|t| t.added.load()));
+            // SAFETY:
+            // - nothing writes `ticks` meanwhile (this function's own contract).
+            unsafe { ticks.added_into_unsynchronized(&mut dst.added) };
             dst.added.len()
         }
     }

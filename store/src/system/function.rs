@@ -2,12 +2,11 @@
 
 use std::marker::PhantomData;
 
-use super::{
-    Access, AccessConflict, FetchContext, System, SystemInput, SystemMeta, SystemParam,
-    SystemParamItem,
-};
+use super::{System, SystemInput, SystemMeta, SystemParam, SystemParamItem};
 use crate::World;
+use crate::access::{Access, AccessConflict};
 use crate::commands::CommandReport;
+use crate::lend::FetchContext;
 
 /// Something that can become a [`System`]: a function or closure whose parameters are all
 /// [`SystemParam`]s (up to 12 of them), or one that takes `&mut World` alone.

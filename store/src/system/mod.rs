@@ -39,13 +39,13 @@
 //! [`Schedule`]: crate::schedule::Schedule
 //! [`Query`]: crate::system::Query
 
-mod access;
 mod function;
 mod param_set;
 mod params;
 mod removed;
 
-pub use access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
+pub use crate::access::{Access, AccessConflict, AccessKey, Borrow, TokenKind};
+pub use crate::lend::{FetchContext, Lent};
 pub use function::{
     ExclusiveMarker, ExclusiveSystem, FunctionMarker, FunctionSystem, IntoSystem,
     SystemParamFunction,
@@ -60,11 +60,8 @@ pub use crate::commands::Commands;
 
 use std::any::TypeId;
 
-use qcell::QCellOwner;
-
+use crate::World;
 use crate::commands::CommandReport;
-use crate::lend::Lent;
-use crate::{Storage, World};
 
 /// A unit of work the [`Schedule`](crate::schedule::Schedule) runs.
 ///
@@ -151,180 +148,8 @@ impl std::fmt::Debug for SystemInput<'_> {
     }
 }
 
-/// What one run of one system may touch: the world's storage, shared, and the tokens lent to
-/// this system.
-///
-/// Parameters take their tokens out of it while they are fetched: a shared token can be
-/// taken by any number of parameters, an exclusive one by one.
-///
-/// # Examples
-///
-/// ```
-/// use cellar::prelude::*;
-/// use cellar::system::{FetchContext, AccessKey};
-///
-/// let mut world = World::new();
-/// world.insert_resource(5u8);
-/// let key = AccessKey::resource::<u8>();
-/// let (storage, tokens) = world.split();
-/// let mut ctx = FetchContext::new(storage, vec![]);
-/// assert!(ctx.try_read(&key).is_none(), "no token was lent for u8");
-/// ```
-pub struct FetchContext<'w> {
-    storage: &'w Storage,
-    /// The lent tokens, sorted by key; a taken exclusive token is `None`.
-    tokens: Vec<(AccessKey, Option<Lent<'w, QCellOwner>>)>,
-}
-
-impl std::fmt::Debug for FetchContext<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchContext")
-            .field("tokens", &self.tokens.iter().map(|(k, _)| k.type_name()).collect::<Vec<_>>())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<'w> FetchContext<'w> {
-    /// A context over `storage` with the given lent tokens.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cellar::prelude::*;
-    /// use cellar::system::FetchContext;
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let ctx = FetchContext::new(storage, vec![]);
-    /// # let _ = ctx;
-    /// ```
-    pub fn new(storage: &'w Storage, mut tokens: Vec<(AccessKey, Lent<'w, QCellOwner>)>) -> Self {
-        tokens.sort_by_key(|t| t.0);
-        FetchContext { storage, tokens: tokens.into_iter().map(|(k, l)| (k, Some(l))).collect() }
-    }
-
-    /// The world's storage, shared by every system of the batch.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cellar::prelude::*;
-    /// use cellar::system::FetchContext;
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let ctx = FetchContext::new(storage, vec![]);
-    /// let _: &cellar::Storage = ctx.storage();
-    /// ```
-    pub fn storage(&self) -> &'w Storage {
-        self.storage
-    }
-
-    fn slot(&mut self, key: &AccessKey) -> Option<&mut Option<Lent<'w, QCellOwner>>> {
-        let i = self.tokens.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        Some(&mut self.tokens[i].1)
-    }
-
-    /// The token for `key` as a shared borrow, if it was lent and not taken exclusively.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cellar::prelude::*;
-    /// use cellar::system::{AccessKey, FetchContext};
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let mut ctx = FetchContext::new(storage, vec![]);
-    /// assert!(ctx.try_read(&AccessKey::resource::<u8>()).is_none());
-    /// ```
-    pub fn try_read(&mut self, key: &AccessKey) -> Option<&'w QCellOwner> {
-        let slot = self.slot(key)?;
-        match slot.take()? {
-            Lent::Read(owner) => {
-                *slot = Some(Lent::Read(owner));
-                Some(owner)
-            }
-            // A parameter that reads a token its system writes elsewhere cannot exist (the
-            // access would have been refused); downgrade so the slot stays usable.
-            Lent::Write(owner) => {
-                let owner: &'w QCellOwner = owner;
-                *slot = Some(Lent::Read(owner));
-                Some(owner)
-            }
-        }
-    }
-
-    /// The token for `key` as an exclusive borrow, taken out of the context: a second call
-    /// for the same key returns `None`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cellar::prelude::*;
-    /// use cellar::system::{AccessKey, FetchContext};
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let mut ctx = FetchContext::new(storage, vec![]);
-    /// assert!(ctx.try_write(&AccessKey::resource::<u8>()).is_none());
-    /// ```
-    pub fn try_write(&mut self, key: &AccessKey) -> Option<&'w mut QCellOwner> {
-        let slot = self.slot(key)?;
-        match slot.take()? {
-            Lent::Write(owner) => Some(owner),
-            read @ Lent::Read(_) => {
-                *slot = Some(read);
-                None
-            }
-        }
-    }
-
-    /// Like [`try_read`](Self::try_read), panicking with the type's name where the token was
-    /// not lent: a parameter that fetches what its [`SystemParam::access`] did not declare.
-    ///
-    /// # Examples
-    ///
-    /// ```should_panic
-    /// use cellar::prelude::*;
-    /// use cellar::system::{AccessKey, FetchContext};
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let mut ctx = FetchContext::new(storage, vec![]);
-    /// ctx.read(&AccessKey::resource::<u8>());
-    /// ```
-    pub fn read(&mut self, key: &AccessKey) -> &'w QCellOwner {
-        self.try_read(key).unwrap_or_else(|| panic!("the token of {key} was not lent"))
-    }
-
-    /// Like [`try_write`](Self::try_write), panicking with the type's name where the token
-    /// was not lent exclusively or was already taken.
-    ///
-    /// # Examples
-    ///
-    /// ```should_panic
-    /// use cellar::prelude::*;
-    /// use cellar::system::{AccessKey, FetchContext};
-    /// let mut world = World::new();
-    /// let (storage, _) = world.split();
-    /// let mut ctx = FetchContext::new(storage, vec![]);
-    /// ctx.write(&AccessKey::resource::<u8>());
-    /// ```
-    pub fn write(&mut self, key: &AccessKey) -> &'w mut QCellOwner {
-        self.try_write(key).unwrap_or_else(|| panic!("the token of {key} was not lent exclusively"))
-    }
-}
-
 /// A function the schedule calls at the start of every run, keyed by the type it updates.
 pub(crate) type FrameUpdate = (TypeId, fn(&mut World));
-
-/// Queries take their component tokens from the context: a read of a token lent shared or
-/// exclusive, a write of a token lent exclusive and not taken yet.
-impl<'w> crate::query::TokenSource<'w> for FetchContext<'w> {
-    fn read(&mut self, request: crate::query::TokenRequest) -> Option<&'w QCellOwner> {
-        self.try_read(&AccessKey::new(TokenKind::Component, request.type_id, request.name))
-    }
-
-    fn write(&mut self, request: crate::query::TokenRequest) -> Option<&'w mut QCellOwner> {
-        self.try_write(&AccessKey::new(TokenKind::Component, request.type_id, request.name))
-    }
-}
 
 /// What the schedule learns from systems as they are initialized.
 ///

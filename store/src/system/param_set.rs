@@ -2,16 +2,11 @@
 
 use std::fmt;
 
-use qcell::QCellOwner;
-
-use super::{
-    Access, AccessConflict, AccessKey, Borrow, FetchContext, SystemMeta, SystemParam,
-    SystemParamItem,
-};
+use super::{SystemMeta, SystemParam, SystemParamItem};
 use crate::World;
+use crate::access::{Access, AccessConflict, AccessKey, Borrow};
 use crate::commands::CommandReport;
-use crate::lend::Lent;
-use crate::storage::Storage;
+use crate::lend::{FetchContext, Lent};
 
 /// Several parameters that borrow the same tokens, for one system: two queries that write
 /// one component (`With<M>` and `Without<M>` halves of it), a query and a resource it
@@ -63,17 +58,14 @@ use crate::storage::Storage;
 /// }
 /// ```
 pub struct ParamSet<'w, 's, T: SystemParam> {
-    storage: &'w Storage,
-    /// The union of the members' tokens, sorted by key.
-    tokens: Vec<(AccessKey, Lent<'w, QCellOwner>)>,
+    /// The union of the members' tokens, taken out of the system's context.
+    tokens: FetchContext<'w>,
     state: &'s mut ParamSetState<T::State>,
 }
 
 impl<T: SystemParam> fmt::Debug for ParamSet<'_, '_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ParamSet")
-            .field("tokens", &self.tokens.iter().map(|(k, _)| k.type_name()).collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        f.debug_struct("ParamSet").field("tokens", &self.tokens).finish_non_exhaustive()
     }
 }
 
@@ -89,16 +81,7 @@ pub struct ParamSetState<S> {
 impl<'w, T: SystemParam> ParamSet<'w, '_, T> {
     /// A context holding this set's tokens, reborrowed for as long as `self` is.
     fn lend(&mut self) -> (FetchContext<'_>, &mut T::State) {
-        let tokens = (self.tokens.iter_mut())
-            .map(|(key, lent)| {
-                let lent = match lent {
-                    Lent::Read(owner) => Lent::Read(&**owner),
-                    Lent::Write(owner) => Lent::Write(&mut **owner),
-                };
-                (*key, lent)
-            })
-            .collect();
-        (FetchContext::new(self.storage, tokens), &mut self.state.members)
+        (self.tokens.reborrow(), &mut self.state.members)
     }
 }
 
@@ -108,26 +91,13 @@ type AccessOf = fn(&mut Access) -> Result<(), AccessConflict>;
 /// The union of the members' tokens: each member must be valid alone; a token any member
 /// writes is written.
 fn union(members: &[AccessOf]) -> Result<Access, AccessConflict> {
-    let mut keys: Vec<(AccessKey, Borrow)> = Vec::new();
+    let mut union = Access::new();
     for member in members {
         let mut access = Access::new();
         member(&mut access)?;
-        for (key, borrow) in access.iter() {
-            match keys.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, b)) => {
-                    if borrow.is_write() {
-                        *b = Borrow::Write;
-                    }
-                }
-                None => keys.push((key, borrow)),
-            }
-        }
+        union.union_with(&access);
     }
-    let mut access = Access::new();
-    for (key, borrow) in keys {
-        access.add(key, borrow).expect("keys of a union are distinct");
-    }
-    Ok(access)
+    Ok(union)
 }
 
 macro_rules! param_set {
@@ -150,10 +120,7 @@ macro_rules! param_set {
             type Item<'w, 's> = ParamSet<'w, 's, ($($P,)*)>;
 
             fn access(access: &mut Access) -> Result<(), AccessConflict> {
-                for (key, borrow) in union(&[$($P::access),*])?.iter() {
-                    access.add(key, borrow)?;
-                }
-                Ok(())
+                access.extend(&union(&[$($P::access),*])?)
             }
 
             fn init_state(world: &mut World, meta: &mut SystemMeta) -> Self::State {
@@ -175,7 +142,7 @@ macro_rules! param_set {
                         (key, lent)
                     })
                     .collect();
-                ParamSet { storage: ctx.storage(), tokens, state }
+                ParamSet { tokens: FetchContext::new(ctx.storage(), tokens), state }
             }
 
             fn apply(

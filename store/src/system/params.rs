@@ -3,12 +3,13 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use super::TokenKind;
-use super::{Access, AccessConflict, AccessKey, Borrow, FetchContext, SystemMeta, SystemParam};
+use super::{SystemMeta, SystemParam};
 use crate::World;
+use crate::access::{Access, AccessConflict, AccessKey, Borrow};
 use crate::commands::{CommandQueue, CommandReport, Commands};
 use crate::events::{EventCursor, Events};
-use crate::query::{AccessKind, Query, QueryAccess, QueryData, QueryFilter, QueryState};
+use crate::lend::FetchContext;
+use crate::query::{Query, QueryData, QueryFilter, QueryState};
 
 /// Shared access to resource `T` for one run: borrows `T`'s token shared.
 ///
@@ -575,31 +576,11 @@ impl<Q: QueryData, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F>
     type Item<'w, 's> = Query<'w, 's, Q::Static, F>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
-        let query = QueryAccess::of::<Q::Static, F>().map_err(|err| {
-            let name = match err {
-                crate::QueryError::Conflict { component } => component,
-                _ => std::any::type_name::<Q>(),
-            };
-            // The query aliases within itself.
-            AccessConflict {
-                key: AccessKey::new(
-                    TokenKind::Component,
-                    std::any::TypeId::of::<(Q::Static, F)>(),
-                    name,
-                ),
-                first: Borrow::Write,
-                second: Borrow::Write,
-                within: Some(std::any::type_name::<Query<'static, 'static, Q::Static, F>>()),
-            }
+        // A query that aliases within itself is worded as such, with the query's type.
+        let query = Access::of_query::<Q::Static, F>().map_err(|conflict| {
+            conflict.within(std::any::type_name::<Query<'static, 'static, Q::Static, F>>())
         })?;
-        for item in query.iter() {
-            let borrow = match item.kind {
-                AccessKind::Write => Borrow::Write,
-                AccessKind::Read | AccessKind::Filter => Borrow::Read,
-            };
-            access.add(AccessKey::new(TokenKind::Component, item.type_id, item.name), borrow)?;
-        }
-        Ok(())
+        access.extend(&query)
     }
 
     fn init_state(world: &mut World, _meta: &mut SystemMeta) -> QueryState<Q::Static, F> {

@@ -3,9 +3,11 @@
 
 use std::marker::PhantomData;
 
-use super::{Access, AccessConflict, FetchContext, SystemMeta, SystemParam};
+use super::{SystemMeta, SystemParam};
+use crate::access::{Access, AccessConflict};
 use crate::component::Component;
 use crate::entity::{Entity, WorldId};
+use crate::lend::FetchContext;
 use crate::storage::Storage;
 use crate::world::World;
 

@@ -104,7 +104,10 @@ use crate::primitive::{
 /// - Lock-free path: while `&self` is shared, every access to `value`'s memory is one of this
 ///   module's atomic word operations of width `size_of::<T>()`, and every word stored is
 ///   frozen. The memory may still hold uninitialized padding written by `new` or through
-///   `get_mut`; only the frozen operations in `asm!` ever read it.
+///   `get_mut`; only the frozen operations in `asm!` ever read it. The one exception is
+///   [`load_unsynchronized`](Self::load_unsynchronized): a plain typed copy, made while no
+///   thread writes the cell (its caller's guarantee), which races with nothing and copies
+///   padding as any typed copy does.
 /// - Lock path: `value` follows `RacyCell`'s invariants with the stripe that `stripe` picks for
 ///   `self`'s address as its lock.
 #[repr(transparent)]
@@ -347,6 +350,45 @@ impl<T: Copy> AtomicCell<T> {
         let value = unsafe { self.value.read_locked() };
         guard.abort();
         value
+    }
+}
+
+impl<T: Copy> AtomicCell<T> {
+    /// A copy of the value made with a plain load, for a caller that knows no thread writes
+    /// the cell meanwhile: a loop of these is a loop of ordinary loads, which the compiler
+    /// can vectorize, where a loop of [`load`](Self::load)s is one atomic instruction (or one
+    /// lock stamp check) per cell. Through `&mut` use [`get_mut`](Self::get_mut) instead.
+    ///
+    /// Not available under loom, whose model keeps lock-path values in atomic words.
+    ///
+    /// # Safety
+    ///
+    /// - No thread writes the cell (with `store`, `swap`, `compare_exchange`, the `fetch_*`
+    ///   operations or through `get_mut`) while this runs;
+    /// - every earlier write to it happens before this call (as it does when the writer's
+    ///   borrow of the cell ended before the caller's began, on this thread or handed over
+    ///   through a lock, a channel or a thread join).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cellar_tokens::sync::AtomicCell;
+    ///
+    /// let ticks: Vec<AtomicCell<u32>> = (0..4).map(AtomicCell::new).collect();
+    /// // SAFETY: `ticks` is not shared with another thread, and nothing here stores into it.
+    /// let copy: Vec<u32> = ticks.iter().map(|t| unsafe { t.load_unsynchronized() }).collect();
+    /// assert_eq!(copy, [0, 1, 2, 3]);
+    /// ```
+    #[cfg(not(loom))]
+    #[inline(always)]
+    pub unsafe fn load_unsynchronized(&self) -> T {
+        // SAFETY:
+        // - `as_ptr` points to the cell's value, initialized and aligned (a `T` in place);
+        // - no write races this read (the caller's first guarantee), and every earlier write,
+        //   atomic or locked, happens before it (the second), so it is no data race and sees
+        //   the last value stored; `T: Copy`, so the value stays valid in place. Readers
+        //   racing it only read.
+        unsafe { self.value.as_ptr().read() }
     }
 }
 
@@ -814,6 +856,8 @@ mod tests {
         assert_eq!(cell.load(), a);
         cell.store(b);
         assert_eq!(cell.load(), b);
+        // SAFETY: the cell is this thread's alone, and nothing stores into it during the call.
+        assert_eq!(unsafe { cell.load_unsynchronized() }, b);
         assert_eq!(cell.swap(c), b);
         assert_eq!(cell.compare_exchange(a, b), Err(c));
         assert_eq!(cell.load(), c);
@@ -995,6 +1039,43 @@ mod tests {
             }
         });
         assert_eq!(count.load() as usize, 3 * crate::rounds(2000));
+    }
+
+    #[test]
+    fn plain_loads_after_the_writers_joined_see_the_last_values() {
+        let small: Vec<AtomicCell<u32>> = (0..64).map(|_| AtomicCell::new(0)).collect();
+        let big: Vec<AtomicCell<[u64; 4]>> = (0..8).map(|_| AtomicCell::new([0; 4])).collect();
+        std::thread::scope(|s| {
+            for t in 0..4usize {
+                let (small, big) = (&small, &big);
+                s.spawn(move || {
+                    for round in 1..=crate::rounds(200) as u32 {
+                        small[t * 16..(t + 1) * 16].iter().for_each(|c| c.store(round));
+                        big[t * 2..(t + 1) * 2].iter().for_each(|c| c.store([round.into(); 4]));
+                    }
+                });
+            }
+        });
+        // The writers are joined: readers may now copy plainly, beside atomic readers.
+        let last = crate::rounds(200) as u32;
+        std::thread::scope(|s| {
+            for plain in [true, false, true] {
+                let (small, big) = (&small, &big);
+                s.spawn(move || {
+                    for c in small {
+                        // SAFETY: no thread writes the cells any more (the writers are joined,
+                        // which orders their writes before this read).
+                        let v = if plain { unsafe { c.load_unsynchronized() } } else { c.load() };
+                        assert_eq!(v, last);
+                    }
+                    for c in big {
+                        // SAFETY: as above.
+                        let v = if plain { unsafe { c.load_unsynchronized() } } else { c.load() };
+                        assert_eq!(v, [last.into(); 4]);
+                    }
+                });
+            }
+        });
     }
 
     #[test]

@@ -445,7 +445,9 @@ unsafe fn load_frozen_words<T>(src: *const T) -> Vec<u64> {
 ///   (whole, with atomic word stores of frozen bytes, or plainly where there are no optimistic
 ///   readers) by the one thread holding the lock, and read only by
 ///   [`load_racy`](Self::load_racy) (atomic word loads, any thread, result validated by the
-///   stamp) and [`read_locked`](Self::read_locked) (the lock holder).
+///   stamp), [`read_locked`](Self::read_locked) (the lock holder), and plainly through
+///   [`as_ptr`](Self::as_ptr) while no thread writes it (`AtomicCell::load_unsynchronized`,
+///   whose caller guarantees that).
 /// - Under loom the value lives in words of loom atomics instead, so the model sees every
 ///   word copied.
 pub(crate) struct RacyCell<T> {
@@ -479,7 +481,8 @@ impl<T> RacyCell<T> {
         self.value.get_mut()
     }
 
-    /// The value's address, for the lock-free path of `AtomicCell`.
+    /// The value's address, for the lock-free path of `AtomicCell` (and its plain reads while
+    /// nothing writes).
     #[inline(always)]
     pub(crate) const fn as_ptr(&self) -> *mut T {
         self.value.get()
