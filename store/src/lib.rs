@@ -62,6 +62,7 @@ mod bundle;
 mod compile_fail;
 mod component;
 mod entity;
+mod entity_slots;
 mod error;
 mod lend;
 mod primitives;
