@@ -18,8 +18,7 @@ use cellar_benches::snapshot::{self, CRATES};
 const BLOCK: usize = 10;
 
 fn main() {
-    let args: Vec<usize> =
-        std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
+    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
     let n = args.first().copied().unwrap_or(100_000);
     let runs = args.get(1).copied().unwrap_or(200);
     let mut copies: Vec<_> =

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use slotmap::{Key, SlotMap};
+use slotmap::Key;
 
+use crate::entity_slots::EntitySlots;
 use crate::primitives::AtomicCell;
 
 slotmap::new_key_type! {
@@ -136,12 +137,12 @@ pub(crate) struct Location {
 #[derive(Debug)]
 pub(crate) struct Entities {
     world: WorldId,
-    slots: SlotMap<EntityKey, Location>,
+    slots: EntitySlots,
 }
 
 impl Entities {
     pub(crate) fn new(world: WorldId) -> Self {
-        Entities { world, slots: SlotMap::with_key() }
+        Entities { world, slots: EntitySlots::default() }
     }
 
     /// The location of `e`, if it is alive and of this world.
@@ -150,7 +151,7 @@ impl Entities {
         if e.world != self.world {
             return None;
         }
-        self.slots.get(e.key).copied()
+        self.slots.get(e.key)
     }
 
     #[inline]
@@ -174,12 +175,12 @@ impl Entities {
     }
 
     /// The slots, generations and free list (for snapshots).
-    pub(crate) fn slots(&self) -> &SlotMap<EntityKey, Location> {
+    pub(crate) fn slots(&self) -> &EntitySlots {
         &self.slots
     }
 
     /// For snapshot restores (`crate::snapshot`) only: the slots, overwritten whole.
-    pub(crate) fn slots_mut(&mut self) -> &mut SlotMap<EntityKey, Location> {
+    pub(crate) fn slots_mut(&mut self) -> &mut EntitySlots {
         &mut self.slots
     }
 

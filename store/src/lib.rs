@@ -51,7 +51,9 @@
 //! The `unsafe` code is in the storage layer (`storage/`): the type-erased column
 //! (`column.rs`), where values move in and out through bevy_ptr's `OwningPtr` and typed
 //! slices come out after a `TypeId` check, and the row operations that move values out of
-//! their slots before the bookkeeping forgets them (`rows.rs`, `write.rs`).
+//! their slots before the bookkeeping forgets them (`rows.rs`, `write.rs`). Outside it, a
+//! snapshot reads the change ticks with plain loads while the world is borrowed shared, when
+//! nothing writes them (`snapshot/take.rs`, `ticks.rs`).
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
@@ -61,6 +63,7 @@ mod bundle;
 mod compile_fail;
 mod component;
 mod entity;
+mod entity_slots;
 mod error;
 mod lend;
 mod primitives;

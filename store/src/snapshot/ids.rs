@@ -152,13 +152,12 @@ impl World {
         // Take free slots (and make new ones) until `slot` is the one handed out next. A live
         // slot never comes up: if `slot` is live, the free list runs out first.
         let next = loop {
-            let (next, version) = peek(entities);
+            let (next, version) = entities.peek();
             if next == slot {
                 break version;
             }
             if version == 1 && next > slot {
-                let alive = entities.keys().find(|k| k.data().as_ffi() as u32 == slot);
-                let key = alive.expect("a slot neither free nor new is live");
+                let key = entities.live_key(slot).expect("a slot neither free nor new is live");
                 return Err(SpawnAtError::Occupied(Entity { key, world: world_id }));
             }
             taken.push(entities.insert(PLACEHOLDER));
@@ -174,7 +173,7 @@ impl World {
             let key = entities.insert(PLACEHOLDER);
             entities.remove(key);
         }
-        debug_assert_eq!(peek(entities), (slot, generation));
+        debug_assert_eq!(entities.peek(), (slot, generation));
         let entity = world.spawn(bundle);
         debug_assert_eq!(entity.to_bits(), bits);
         Ok(entity)
@@ -183,13 +182,6 @@ impl World {
 
 /// A slot taken to walk the free list: never read, always given back.
 const PLACEHOLDER: Location = Location { table: u32::MAX, row: u32::MAX };
-
-/// The slot and generation the next insertion would get, without inserting.
-fn peek(entities: &mut slotmap::SlotMap<EntityKey, Location>) -> (u32, u32) {
-    let next = entities.try_insert_with_key::<_, EntityKey>(Err);
-    let data = next.expect_err("the closure refuses").data().as_ffi();
-    (data as u32, (data >> 32) as u32)
-}
 
 /// Gives the slots taken by `spawn_at` back, in order (also when a bundle panics), so that
 /// they are free again and handed out in the order they were.

@@ -63,10 +63,9 @@ pub use save::FORMAT_VERSION;
 
 use std::any::TypeId;
 
-use slotmap::SlotMap;
-
 use crate::component::ComponentId;
-use crate::entity::{Entity, EntityKey, Location, WorldId};
+use crate::entity::{Entity, WorldId};
+use crate::entity_slots::EntitySlots;
 use crate::storage::Column;
 use registry::{AnyResource, ColumnOps};
 
@@ -103,7 +102,8 @@ pub struct Snapshot {
     pub(crate) taken: bool,
     /// The world's change tick when this was taken.
     pub(crate) tick: u32,
-    pub(crate) entities: SlotMap<EntityKey, Location>,
+    /// The entity slots: generations, locations and the free list.
+    pub(crate) entities: EntitySlots,
     /// By table index.
     pub(crate) tables: Vec<TableCopy>,
     /// One per sparse component of the world, in `ComponentId` order.

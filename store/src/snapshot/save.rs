@@ -15,11 +15,12 @@ use std::any::TypeId;
 use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use slotmap::{Key, KeyData, SlotMap};
+use serde::{Deserialize, Serialize};
+use slotmap::KeyData;
 
 use crate::component::{Component, ComponentId};
 use crate::entity::{Entity, EntityKey, Location};
+use crate::entity_slots::EntitySlots;
 use crate::primitives::{Lazy, RwLock};
 use crate::storage::Column;
 use crate::storage::TokenId;
@@ -221,20 +222,6 @@ struct SavedResource {
     value: Vec<u8>,
 }
 
-/// Slotmap's own serde form of one slot, to build a slot map with given generations.
-#[derive(Serialize)]
-struct SlotForm {
-    value: Option<(u32, u32)>,
-    version: u32,
-}
-
-impl<'de> Deserialize<'de> for Location {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (table, row) = <(u32, u32)>::deserialize(deserializer)?;
-        Ok(Location { table, row })
-    }
-}
-
 fn malformed(reason: impl Into<String>) -> SnapshotError {
     SnapshotError::Malformed { reason: reason.into() }
 }
@@ -315,7 +302,7 @@ impl Snapshot {
             resources.push(SavedResource { name: ops.name.to_owned(), value });
         }
 
-        let (generations, free) = slots_of(&self.entities);
+        let (generations, free) = self.entities.generations_and_free();
         let saved = SavedWorld { generations, free, types, tables, sparse, resources };
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -351,37 +338,6 @@ impl Snapshot {
         let saved: SavedWorld = decode_all(rest).map_err(|e| malformed(e.to_string()))?;
         build(saved)
     }
-}
-
-/// The generation of every slot but slot 0, and the free list from its head.
-fn slots_of(entities: &SlotMap<EntityKey, Location>) -> (Vec<u32>, Vec<u32>) {
-    // A live slot's generation is its key's; a free slot's is one less than the key an
-    // insertion would make there. Inserting into a copy until a new slot is made walks the
-    // free list in order.
-    let mut probe = entities.clone();
-    let mut generations: Vec<u32> = Vec::new();
-    let mut set = |slot: u32, generation: u32| {
-        let i = slot as usize - 1;
-        if generations.len() <= i {
-            generations.resize(i + 1, 0);
-        }
-        generations[i] = generation;
-    };
-    for key in entities.keys() {
-        let data = key.data().as_ffi();
-        set(data as u32, (data >> 32) as u32);
-    }
-    let mut free = Vec::new();
-    loop {
-        let data = probe.insert(Location { table: 0, row: 0 }).data().as_ffi();
-        let (slot, generation) = (data as u32, (data >> 32) as u32);
-        if generation == 1 {
-            break; // a new slot (a reused one has generation 3 or more): the list is exhausted
-        }
-        set(slot, generation - 1);
-        free.push(slot - 1);
-    }
-    (generations, free)
 }
 
 /// Checks a decoded save whole and builds the snapshot it describes.
@@ -507,7 +463,8 @@ fn build(saved: SavedWorld) -> Result<Snapshot, SnapshotError> {
         resources.push(ResourceCopy { type_id, name: ops.name, value: Some(value) });
     }
 
-    let entities = slot_map(&saved.generations, &saved.free, &locations)?;
+    let entities = EntitySlots::from_parts(&saved.generations, &saved.free, &locations)
+        .ok_or_else(|| malformed("the free list does not list each free slot once"))?;
     let mut snapshot = Snapshot {
         source: None,
         taken: true,
@@ -536,46 +493,4 @@ fn load_values(
     }
     copy.added = vec![0; len];
     Ok(copy)
-}
-
-/// The slot map with these generations, this free list and these locations, built through
-/// slotmap's own serde form (the only way to set generations) and then its free list
-/// reordered by taking the free slots and giving them back in order.
-fn slot_map(
-    generations: &[u32],
-    free: &[u32],
-    locations: &[Option<Location>],
-) -> Result<SlotMap<EntityKey, Location>, SnapshotError> {
-    let vacant = generations.iter().filter(|&&g| g % 2 == 0).count();
-    let mut seen = vec![false; generations.len()];
-    for &slot in free {
-        let ok = generations.get(slot as usize).is_some_and(|&g| g % 2 == 0 && g >= 2);
-        if !ok || std::mem::replace(&mut seen[slot as usize], true) {
-            return Err(malformed("the free list does not list each free slot once"));
-        }
-    }
-    if free.len() != vacant {
-        return Err(malformed("the free list does not list each free slot once"));
-    }
-    // Slot 0 first; free slots two generations back (one take and one give back below).
-    let mut form = vec![SlotForm { value: None, version: 0 }];
-    for (&generation, location) in generations.iter().zip(locations) {
-        let (value, version) = match location {
-            Some(l) => (Some((l.table, l.row)), generation),
-            None => (None, generation - 2),
-        };
-        form.push(SlotForm { value, version });
-    }
-    let bytes = postcard::to_allocvec(&form).map_err(|e| malformed(e.to_string()))?;
-    let mut map: SlotMap<EntityKey, Location> =
-        postcard::from_bytes(&bytes).map_err(|e| malformed(e.to_string()))?;
-    for _ in 0..free.len() {
-        map.insert(Location { table: 0, row: 0 });
-    }
-    for &slot in free.iter().rev() {
-        let occupied = u64::from(generations[slot as usize] - 1) << 32 | u64::from(slot + 1);
-        let removed = map.remove(EntityKey::from(KeyData::from_ffi(occupied)));
-        debug_assert!(removed.is_some(), "each free slot was just taken");
-    }
-    Ok(map)
 }

@@ -112,8 +112,7 @@ impl World {
                 // SAFETY:
                 // - `self` is borrowed shared as a whole, with every token it holds, for the
                 //   whole call: nothing writes the ticks of its tables (`RowTicks`).
-                *copied_rows +=
-                    unsafe { take_column(src, table.ticks(j), dst, ops, since, rows) };
+                *copied_rows += unsafe { take_column(src, table.ticks(j), dst, ops, since, rows) };
             }
         }
 

@@ -5,11 +5,10 @@
 
 use std::any::{Any, TypeId};
 
-use slotmap::SlotMap;
 use smallvec::SmallVec;
 
 use crate::component::ComponentId;
-use crate::entity::{EntityKey, Location};
+use crate::entity_slots::EntitySlots;
 
 use super::resources::ResourceSlot;
 use super::{Column, ComponentStore, IdMap, SparseSet, Storage, Table, Tokens};
@@ -20,7 +19,7 @@ type AnyResource = dyn Any + Send + Sync;
 /// The parts of a storage a restore overwrites.
 #[derive(Debug)]
 pub(crate) struct SnapshotParts<'a> {
-    pub(crate) entities: &'a mut SlotMap<EntityKey, Location>,
+    pub(crate) entities: &'a mut EntitySlots,
     pub(crate) tables: &'a mut [Table],
     /// By `ComponentId` index.
     pub(crate) components: &'a mut [Option<ComponentStore>],
@@ -29,7 +28,7 @@ pub(crate) struct SnapshotParts<'a> {
 
 impl Storage {
     /// The entity slots: generations, locations and the free list.
-    pub(crate) fn entity_slots(&self) -> &SlotMap<EntityKey, Location> {
+    pub(crate) fn entity_slots(&self) -> &EntitySlots {
         self.entities.slots()
     }
 
