@@ -106,6 +106,17 @@ pub trait Bundle: Send + Sync + Sized + 'static {
     fn remove_from(world: &mut World, entity: Entity) -> Result<Self, ComponentError> {
         world.remove_bundle::<Self>(entity)
     }
+
+    /// [`World::spawn_batch`]'s work, as [`insert_into`](Bundle::insert_into) is `insert`'s:
+    /// the bundle writer by default; tuples override it with columns typed once per batch.
+    #[doc(hidden)]
+    #[inline]
+    fn spawn_batch_into<Items>(world: &mut World, bundles: Items) -> &[Entity]
+    where
+        Items: Iterator<Item = Self>,
+    {
+        world.spawn_batch_by_writer(bundles)
+    }
 }
 
 /// Makes one component type known to a world.
@@ -185,6 +196,13 @@ macro_rules! tuple_bundle {
             fn take(reader: &mut BundleReader<'_>) -> Self {
                 ($(reader.take::<$name>(),)+)
             }
+            #[inline]
+            fn spawn_batch_into<Items>(world: &mut World, bundles: Items) -> &[Entity]
+            where
+                Items: Iterator<Item = Self>,
+            {
+                world.spawn_batch_by_columns(bundles)
+            }
         }
     };
 }
@@ -201,6 +219,13 @@ impl<A: Component> Bundle for (A,) {
     }
     fn take(reader: &mut BundleReader<'_>) -> Self {
         (reader.take::<A>(),)
+    }
+    #[inline]
+    fn spawn_batch_into<Items>(world: &mut World, bundles: Items) -> &[Entity]
+    where
+        Items: Iterator<Item = Self>,
+    {
+        world.spawn_batch_by_columns(bundles)
     }
     #[inline]
     fn insert_into(self, world: &mut World, entity: Entity) -> Result<(), EntityError> {

@@ -8,7 +8,7 @@ use crate::bundle::{Bundle, BundleTypes};
 use crate::component::{Component, ComponentId, StorageKind};
 use crate::entity::{Entity, WorldId};
 use crate::error::{ComponentError, EntityError, ResourceError};
-use crate::storage::{ColumnBatch, ColumnBatchError, Storage, TokenId, Tokens};
+use crate::storage::{ColumnBatch, ColumnBatchError, ColumnsBundle, Storage, TokenId, Tokens};
 
 /// Entities, their components and the world's resources.
 ///
@@ -258,8 +258,13 @@ impl World {
     /// borrowed from the world (`.to_vec()` keeps them): nothing is allocated for callers
     /// who do not need them.
     ///
-    /// Room is reserved once for the whole batch and the rows' change ticks are filled in one
-    /// pass. If a bundle's code panics, the entities spawned before it stay.
+    /// The fast way to spawn many entities of one kind: room is reserved once for the whole
+    /// batch (from the iterator's lower size bound, so pass one that knows its length: a
+    /// range or a `Vec` mapped to bundles, not a `filter`), and the rows' change ticks are
+    /// filled in one pass. A tuple bundle whose components all live in tables has each
+    /// column's type checked once per batch and its values moved straight into the columns;
+    /// a derived bundle, or one with sparse components, goes through its `write` per entity.
+    /// If the iterator or a bundle's code panics, the entities spawned before stay.
     ///
     /// # Panics
     ///
@@ -278,10 +283,33 @@ impl World {
         B: Bundle,
         I: IntoIterator<Item = B>,
     {
+        B::spawn_batch_into(self, bundles.into_iter())
+    }
+
+    /// [`spawn_batch`](World::spawn_batch) through the bundle writer: any bundle.
+    pub(crate) fn spawn_batch_by_writer<B: Bundle>(
+        &mut self,
+        bundles: impl Iterator<Item = B>,
+    ) -> &[Entity] {
         self.init_bundle::<B>();
         // A closure, not `B::write`: closures are inlined into the batch loop more readily.
         self.storage
             .spawn_batch(TypeId::of::<B>(), bundles, |bundle: B, writer| bundle.write(writer))
+    }
+
+    /// [`spawn_batch`](World::spawn_batch) for a tuple bundle: straight into columns typed
+    /// once per batch when all its components live in tables, else through the writer.
+    pub(crate) fn spawn_batch_by_columns<B: Bundle + ColumnsBundle>(
+        &mut self,
+        bundles: impl Iterator<Item = B>,
+    ) -> &[Entity] {
+        self.init_bundle::<B>();
+        let key = TypeId::of::<B>();
+        if self.storage.spawns_into_table_only(key) {
+            self.storage.spawn_batch_typed(key, bundles)
+        } else {
+            self.spawn_batch_by_writer(bundles)
+        }
     }
 
     /// Spawns one entity per element of the batch's `Vec`s, moving each `Vec` into its

@@ -1,7 +1,7 @@
 //! API tests for `World`: spawning, despawning, inserting, removing, reading and writing
 //! components, and the errors for stale and foreign entities.
 
-use cellar_store::{ComponentError, Entity, EntityError, StorageKind, World};
+use cellar_store::{Added, ComponentError, Entity, EntityError, QueryState, StorageKind, World};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Position(f32, f32);
@@ -128,6 +128,52 @@ fn spawn_batch_and_clear() {
     let e = world.spawn((Position(0.0, 0.0),));
     assert_eq!(world.query::<&Position>().count(), 1);
     assert!(world.contains(e));
+}
+
+/// An iterator whose size hint is wrong in either direction: `claims` as its lower bound,
+/// `n` items in fact.
+struct Misleading {
+    next: u32,
+    n: u32,
+    claims: usize,
+}
+
+impl Iterator for Misleading {
+    type Item = (Position, Name, Aligned);
+    fn next(&mut self) -> Option<Self::Item> {
+        (self.next < self.n).then(|| {
+            self.next += 1;
+            let i = self.next - 1;
+            (Position(i as f32, 0.0), Name(i.to_string()), Aligned(u64::from(i)))
+        })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.claims, None)
+    }
+}
+
+#[test]
+fn spawn_batch_grows_past_a_low_size_hint_and_stops_short_of_a_high_one() {
+    let mut world = World::new();
+    // Entities freed first, so the batch reuses slots as well as making new ones.
+    let old = world.spawn_batch((0..10).map(|i| (Velocity(i as f32, 0.0),))).to_vec();
+    for &e in &old[..5] {
+        world.despawn(e).unwrap();
+    }
+    let mut added = QueryState::<Entity, Added<Name>>::new(&mut world);
+    for (claims, n) in [(0, 1000), (3, 700), (5000, 40), (100, 100)] {
+        let es = world.spawn_batch(Misleading { next: 0, n, claims }).to_vec();
+        assert_eq!(es.len(), n as usize);
+        // Every row got its ticks: each entity of this batch, and only those, is new.
+        assert_eq!(added.iter(&world).collect::<Vec<_>>(), es);
+        for (i, &e) in es.iter().enumerate() {
+            assert_eq!(world.get::<Position>(e), Ok(&Position(i as f32, 0.0)));
+            assert_eq!(world.get::<Name>(e), Ok(&Name(i.to_string())));
+            assert_eq!(world.get::<Aligned>(e), Ok(&Aligned(i as u64)));
+        }
+    }
+    assert_eq!(world.len(), 5 + 1000 + 700 + 40 + 100);
+    assert_eq!(world.query::<(&Position, &Name, &Aligned)>().count(), 1840);
 }
 
 #[test]

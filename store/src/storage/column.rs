@@ -155,6 +155,26 @@ impl Column {
         self.len += 1;
     }
 
+    /// Appends `value` into room reserved beforehand: no capacity check, so a batch's loop
+    /// keeps no growth path.
+    ///
+    /// # Safety
+    ///
+    /// - `T` is this column's type;
+    /// - `len < cap`.
+    #[inline(always)]
+    pub(crate) unsafe fn push_within_capacity<T: 'static>(&mut self, value: T) {
+        debug_assert!(TypeId::of::<T>() == self.type_id, "push_within_capacity of another type");
+        debug_assert!(self.len < self.cap, "push_within_capacity of a full column");
+        let slot = self.slot(self.len).cast::<T>();
+        // SAFETY:
+        // - `T` is this column's type (the caller's guarantee), so `slot` is aligned for `T`;
+        // - slot `len` is inside the allocation (`len < cap`, the caller's guarantee; for a
+        //   zero-sized `T` any aligned pointer will do) and uninitialized.
+        unsafe { slot.write(value) };
+        self.len += 1;
+    }
+
     /// Swaps slot `row` with the last slot and shortens the column by one, returning a
     /// pointer to the removed value, which the caller now owns.
     fn swap_out(&mut self, row: usize) -> *mut u8 {

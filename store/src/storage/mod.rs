@@ -17,6 +17,7 @@
 //! | `write.rs` | `BundleWriter`, `BundleReader`: the only way values go in and out |
 //! | `rows.rs` | spawn, insert, remove, take, despawn, clear, batches |
 //! | `single.rs` | insert and remove of a one-component bundle, typed, with no writer |
+//! | `typed_batch.rs` | batch spawn of a tuple bundle into columns typed once per batch |
 //! | `column_batch.rs` | `ColumnBatch`: spawning one `Vec` per component |
 //!
 //! `World` (in `world.rs`) is a facade over this module: it registers types (which needs the
@@ -46,6 +47,7 @@ mod snapshot;
 mod sparse;
 mod table;
 mod tokens;
+mod typed_batch;
 mod write;
 
 pub(crate) use crate::ticks::{RowTicks, Ticks};
@@ -55,6 +57,7 @@ pub(crate) use components::ComponentStore;
 pub(crate) use sparse::SparseSet;
 pub use table::Table;
 pub use tokens::{TokenId, Tokens};
+pub(crate) use typed_batch::ColumnsBundle;
 pub use write::{BundleReader, BundleWriter};
 
 use graph::Graph;

@@ -157,18 +157,6 @@ impl Storage {
         bundles: impl Iterator<Item = B>,
         mut write: impl FnMut(B, &mut BundleWriter<'_>),
     ) {
-        /// Pushes the ticks of the rows spawned so far.
-        struct FillTicks<'a> {
-            table: &'a mut Table,
-            pushed: usize,
-            tick: u32,
-        }
-        impl Drop for FillTicks<'_> {
-            fn drop(&mut self) {
-                self.table.push_ticks_bulk(self.pushed, self.tick);
-            }
-        }
-
         let tick = self.tick.load();
         let Storage { entities, tables, components, graph, .. } = self;
         let info = &graph.bundles[&key];
@@ -394,7 +382,7 @@ impl Storage {
 
 /// The column of each value of a bundle whose `targets` are all `Target::Push` (and whose
 /// `ids` are distinct, as every bundle's are), in bundle order: looked up once for a batch.
-fn push_columns<'a>(
+pub(super) fn push_columns<'a>(
     components: &'a mut [Option<ComponentStore>],
     ids: &[ComponentId],
     targets: &[Target],
@@ -416,6 +404,20 @@ fn push_columns<'a>(
         (rest, base) = (tail, index + 1);
     }
     found.into_iter().map(|c| c.expect("every value has its column")).collect()
+}
+
+/// Pushes the ticks of the rows a batch spawned so far, when dropped (also while a panic
+/// unwinds, so the rows spawned before it stay whole).
+pub(super) struct FillTicks<'a> {
+    pub(super) table: &'a mut Table,
+    pub(super) pushed: usize,
+    pub(super) tick: u32,
+}
+
+impl Drop for FillTicks<'_> {
+    fn drop(&mut self) {
+        self.table.push_ticks_bulk(self.pushed, self.tick);
+    }
 }
 
 #[inline]
