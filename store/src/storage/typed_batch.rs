@@ -31,9 +31,8 @@ impl<'a, T: Component> TypedColumn<'a, T> {
     ///
     /// If `column` does not hold `T` (a bundle whose types and columns disagree: a bug).
     fn new(column: &'a mut Column) -> Self {
-        assert!(column.holds::<T>(), "a column of {} used as {}", column.name(), {
-            std::any::type_name::<T>()
-        });
+        let (held, used) = (column.name(), std::any::type_name::<T>());
+        assert!(column.holds::<T>(), "a column of {held} used as {used}");
         TypedColumn { column, _type: PhantomData }
     }
 
