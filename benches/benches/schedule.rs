@@ -27,10 +27,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use cellar::prelude::*;
+use cellar_benches::heavy_four::{self, Rate, Turn, turn_step};
 
 const NOOP_SYSTEMS: usize = 100;
 const HEAVY_ENTITIES: usize = 10_000;
-const FOUR_SYSTEMS_ENTITIES: usize = 1_000;
 
 fn overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("schedule/overhead_100_noop");
@@ -126,36 +126,10 @@ fn heavy(c: &mut Criterion) {
     group.finish();
 }
 
-/// A body that turns about the origin; `I` makes four unrelated component types, one per
-/// system, so that the four systems share no token.
-struct Turn<const I: usize> {
-    x: f64,
-    y: f64,
-}
-struct Rate<const I: usize>(f64);
-
-/// The per-entity work of `heavy_four_systems`: 16 rotations and renormalisations, a few
-/// hundred nanoseconds, the same code for cellar and legion.
-#[inline(always)]
-fn turn_step(x: &mut f64, y: &mut f64, rate: f64) {
-    for _ in 0..16 {
-        let (s, c) = (rate * 0.01).sin_cos();
-        let (nx, ny) = (*x * c - *y * s, *x * s + *y * c);
-        let r = (nx * nx + ny * ny).sqrt().max(1e-9);
-        *x = nx / r;
-        *y = ny / r;
-    }
-}
-
 fn turn<const I: usize>(mut query: Query<(&mut Turn<I>, &Rate<I>)>) {
     for (body, rate) in query.iter_mut() {
         turn_step(&mut body.x, &mut body.y, rate.0);
     }
-}
-
-fn turn_bundle<const I: usize>(i: usize) -> (Turn<I>, Rate<I>) {
-    let f = i as f64;
-    (Turn { x: 1.0, y: f * 0.001 }, Rate(f * 0.1 + I as f64))
 }
 
 fn legion_turn<const I: usize>() -> impl legion::systems::ParallelRunnable {
@@ -169,13 +143,8 @@ fn legion_turn<const I: usize>() -> impl legion::systems::ParallelRunnable {
 
 fn heavy_four(c: &mut Criterion) {
     let mut group = c.benchmark_group("schedule/heavy_four_systems");
-    let n = FOUR_SYSTEMS_ENTITIES;
 
-    let mut world = World::new();
-    world.spawn_batch((0..n).map(turn_bundle::<0>));
-    world.spawn_batch((0..n).map(turn_bundle::<1>));
-    world.spawn_batch((0..n).map(turn_bundle::<2>));
-    world.spawn_batch((0..n).map(turn_bundle::<3>));
+    let mut world = heavy_four::cellar_world();
     let mut schedule = Schedule::new();
     schedule.add_system(turn::<0>);
     schedule.add_system(turn::<1>);
@@ -188,11 +157,7 @@ fn heavy_four(c: &mut Criterion) {
     schedule.set_multithreaded(false);
     group.bench_function("cellar-single", |b| b.iter(|| schedule.run(black_box(&mut world))));
 
-    let mut world = legion::World::default();
-    world.extend((0..n).map(turn_bundle::<0>));
-    world.extend((0..n).map(turn_bundle::<1>));
-    world.extend((0..n).map(turn_bundle::<2>));
-    world.extend((0..n).map(turn_bundle::<3>));
+    let mut world = heavy_four::legion_world();
     let mut resources = legion::Resources::default();
     let mut schedule = legion::Schedule::builder()
         .add_system(legion_turn::<0>())

@@ -25,6 +25,7 @@
 
 pub mod boids;
 pub mod components;
+pub mod heavy_four;
 pub mod snapshot;
 pub mod workloads;
 

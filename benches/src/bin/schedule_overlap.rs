@@ -22,28 +22,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use cellar::prelude::*;
-
-const ENTITIES: usize = 1_000;
-
-struct Turn<const I: usize> {
-    x: f64,
-    y: f64,
-}
-struct Rate<const I: usize>(f64);
+use cellar_benches::heavy_four::{self, Rate, Turn, turn_step};
 
 /// When each system of the current run started and ended.
 static SPANS: Mutex<Vec<(Instant, Instant)>> = Mutex::new(Vec::new());
-
-#[inline(always)]
-fn turn_step(x: &mut f64, y: &mut f64, rate: f64) {
-    for _ in 0..16 {
-        let (s, c) = (rate * 0.01).sin_cos();
-        let (nx, ny) = (*x * c - *y * s, *x * s + *y * c);
-        let r = (nx * nx + ny * ny).sqrt().max(1e-9);
-        *x = nx / r;
-        *y = ny / r;
-    }
-}
 
 fn record(start: Instant) {
     let end = Instant::now();
@@ -56,11 +38,6 @@ fn turn<const I: usize>(mut query: Query<'_, '_, (&mut Turn<I>, &Rate<I>)>) {
         turn_step(&mut body.x, &mut body.y, rate.0);
     }
     record(start);
-}
-
-fn bundle<const I: usize>(i: usize) -> (Turn<I>, Rate<I>) {
-    let f = i as f64;
-    (Turn { x: 1.0, y: f * 0.001 }, Rate(f * 0.1 + I as f64))
 }
 
 fn legion_turn<const I: usize>() -> impl legion::systems::ParallelRunnable {
@@ -95,11 +72,7 @@ fn measure(runs: usize, mut run: impl FnMut()) -> (Vec<f64>, Vec<Duration>) {
 fn main() {
     let runs: usize = std::env::args().nth(1).map_or(500, |s| s.parse().expect("RUNS is a number"));
     let cellar_world = || {
-        let mut world = World::new();
-        world.spawn_batch((0..ENTITIES).map(bundle::<0>));
-        world.spawn_batch((0..ENTITIES).map(bundle::<1>));
-        world.spawn_batch((0..ENTITIES).map(bundle::<2>));
-        world.spawn_batch((0..ENTITIES).map(bundle::<3>));
+        let world = heavy_four::cellar_world();
         let mut schedule = Schedule::new();
         schedule.add_system(turn::<0>);
         schedule.add_system(turn::<1>);
@@ -115,11 +88,7 @@ fn main() {
     schedule.set_multithreaded(false);
     results.push(("cellar-single", measure(runs, || schedule.run(&mut world))));
 
-    let mut world = legion::World::default();
-    world.extend((0..ENTITIES).map(bundle::<0>));
-    world.extend((0..ENTITIES).map(bundle::<1>));
-    world.extend((0..ENTITIES).map(bundle::<2>));
-    world.extend((0..ENTITIES).map(bundle::<3>));
+    let mut world = heavy_four::legion_world();
     let mut resources = legion::Resources::default();
     let mut schedule = legion::Schedule::builder()
         .add_system(legion_turn::<0>())
