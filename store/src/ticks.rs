@@ -29,18 +29,62 @@ pub(crate) struct RowTicks {
 /// Any change to the set of rows first writes `marked` into the rows (`settle`), so a row
 /// that arrives later is never covered by an older mark.
 ///
+/// A snapshot keeps the rows' added ticks as one tick when they are all the same (a batch
+/// spawn, a restore): `added_all` says when, so that taking one need not read them.
+///
 /// # Invariants
 ///
 /// - While `marked != settled` (a mark is pending), every row in `rows` was changed at
 ///   `marked` or later; otherwise `marked` says nothing about the rows.
 /// - `settled` only changes under `&mut self`, so shared readers see a stable value.
+/// - While `rows` is not empty and `added_all` is `Some(t)`, every row was added at `t`.
+///   Rows' added ticks are written only under `&mut self`, by these methods and by a
+///   snapshot's restore, which keep this.
 #[derive(Debug, Default)]
 pub(crate) struct Ticks {
     pub(crate) rows: Vec<RowTicks>,
+    /// The tick at which every row was added, where they all were added at one; `None`
+    /// where they differ or nobody knew (it is a summary: `None` is always right).
+    added_all: Option<u32>,
     /// The tick of the last write to every row at once.
     marked: AtomicCell<u32>,
     /// The value of `marked` last written into the rows.
     settled: u32,
+}
+
+impl RowTicks {
+    #[inline]
+    fn new(added: u32, changed: u32) -> Self {
+        RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) }
+    }
+}
+
+/// When each of a column's rows was added, as a snapshot keeps it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AddedTicks<'a> {
+    /// `n` rows, all added at `tick`.
+    All { tick: u32, n: usize },
+    /// One tick per row.
+    PerRow(&'a [u32]),
+}
+
+impl AddedTicks<'_> {
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            AddedTicks::All { n, .. } => *n,
+            AddedTicks::PerRow(ticks) => ticks.len(),
+        }
+    }
+
+    /// When row `row` was added.
+    #[inline]
+    pub(crate) fn get(&self, row: usize) -> u32 {
+        match self {
+            AddedTicks::All { tick, .. } => *tick,
+            AddedTicks::PerRow(ticks) => ticks[row],
+        }
+    }
 }
 
 /// Whether `a` is a later tick than `b` (wrap-around safe within half the tick range).
@@ -87,11 +131,25 @@ impl Ticks {
         self.settled = marked;
     }
 
+    /// The tick at which every row was added, if they all were added at one (any tick while
+    /// there are no rows).
+    #[inline]
+    pub(crate) fn added_all(&self) -> Option<u32> {
+        if self.rows.is_empty() { Some(0) } else { self.added_all }
+    }
+
+    /// Records that rows added at `added` are about to be appended.
+    #[inline]
+    fn note_added(&mut self, added: u32) {
+        self.added_all =
+            if self.rows.is_empty() { Some(added) } else { self.added_all.filter(|&a| a == added) };
+    }
+
     #[inline]
     pub(crate) fn push(&mut self, added: u32, changed: u32) {
         self.settle();
-        self.rows
-            .push(RowTicks { added: AtomicCell::new(added), changed: AtomicCell::new(changed) });
+        self.note_added(added);
+        self.rows.push(RowTicks::new(added, changed));
     }
 
     /// Removes row `row` (the last row takes its place); returns its (added, changed) ticks.
@@ -105,10 +163,10 @@ impl Ticks {
     /// Appends `n` rows added and changed at `tick`.
     pub(crate) fn extend(&mut self, n: usize, tick: u32) {
         self.settle();
-        self.rows.extend(
-            (0..n)
-                .map(|_| RowTicks { added: AtomicCell::new(tick), changed: AtomicCell::new(tick) }),
-        );
+        if n > 0 {
+            self.note_added(tick);
+        }
+        self.rows.extend((0..n).map(|_| RowTicks::new(tick, tick)));
     }
 
     /// Appends every row's added tick to `out`, in row order, with plain loads: a loop the
@@ -126,6 +184,50 @@ impl Ticks {
         // - nothing writes the ticks meanwhile, and earlier writes happen before (the caller's
         //   guarantee), which is what `load_unsynchronized` asks of each cell.
         out.extend(self.rows.iter().map(|t| unsafe { t.added.load_unsynchronized() }));
+    }
+
+    /// Makes these the ticks of the rows `added` says, every one changed at `tick`: rows the
+    /// column already has keep their own changed tick under a pending mark at `tick` (one
+    /// store, not one per row), and their added tick is written only where `added_all` does
+    /// not already say it. What a whole restore of a snapshot does.
+    ///
+    /// `tick` is a fresh run tick (`Storage::next_run_tick`): no row holds a later one, and
+    /// no mark was made at it.
+    pub(crate) fn restore(&mut self, added: AddedTicks<'_>, tick: u32) {
+        debug_assert!(self.rows.iter().all(|t| !later(t.changed.load(), tick)), "a fresh tick");
+        let n = added.len();
+        // Rows go: the pending mark (if any) still covers the rest; rows come: changed at
+        // `tick`, the mark this sets.
+        self.rows.truncate(n);
+        let kept = self.rows.len();
+        match added {
+            AddedTicks::All { tick: at, .. } => {
+                if self.added_all() != Some(at) {
+                    for row in &mut self.rows {
+                        *row.added.get_mut() = at;
+                    }
+                }
+                self.rows.extend((kept..n).map(|_| RowTicks::new(at, tick)));
+                self.added_all = Some(at);
+            }
+            AddedTicks::PerRow(ticks) => {
+                for (row, &at) in self.rows.iter_mut().zip(ticks) {
+                    *row.added.get_mut() = at;
+                }
+                self.rows.extend(ticks[kept..].iter().map(|&at| RowTicks::new(at, tick)));
+                self.added_all = None;
+            }
+        }
+        let marked = self.marked.get_mut();
+        debug_assert!(*marked == self.settled || later(tick, *marked), "a fresh run tick");
+        debug_assert!(tick != self.settled, "a fresh run tick, so the mark is pending");
+        *marked = tick;
+    }
+
+    /// Forgets that every row was added at one tick (before writing rows' added ticks one by
+    /// one).
+    pub(crate) fn forget_added_all(&mut self) {
+        self.added_all = None;
     }
 
     pub(crate) fn reserve(&mut self, n: usize) {

@@ -1,12 +1,15 @@
 //! Snapshots: a restored world is indistinguishable from the one snapshotted (entities live
 //! and dead, values, query order, resources, the ids spawned next), unregistered types and
 //! mismatched worlds are errors that change nothing, incremental copies copy what changed,
-//! and every value is dropped exactly once.
+//! every value is dropped exactly once, and `Added`/`Changed` see after a restore what the
+//! module docs say.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 
-use cellar_store::{Entity, Snapshot, SnapshotError, StorageKind, World};
+use cellar_store::{
+    Added, Changed, Entity, QueryFilter, QueryState, Snapshot, SnapshotError, StorageKind, World,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Pos(f32, f32);
@@ -94,6 +97,79 @@ fn restore_brings_back_entities_values_order_and_resources() {
     assert!(!world.contains(new), "spawned after the snapshot");
     assert_eq!(world.resource::<Score>(), Ok(&Score(12)));
     assert_eq!(world.len(), live.iter().filter(|&&a| a).count());
+}
+
+/// The entities `state` yields (sorted), which also makes its last run now.
+fn seen<F: QueryFilter>(state: &mut QueryState<Entity, F>, world: &World) -> Vec<Entity> {
+    let mut seen: Vec<Entity> = state.iter(world).collect();
+    seen.sort();
+    seen
+}
+
+fn sorted(mut entities: Vec<Entity>) -> Vec<Entity> {
+    entities.sort();
+    entities
+}
+
+#[test]
+fn added_and_changed_after_a_restore_are_as_documented() {
+    // Incremental (every table and set here changed rows, so whole copies of them), and
+    // whole.
+    for detach in [false, true] {
+        let mut world = registered_world();
+        // Pos: a batch added at one tick, then `late` at a later one; Stunned: one batch.
+        let batch = world.spawn_batch((0..4u8).map(|i| (Pos(0.0, 0.0), Stunned(i)))).to_vec();
+        let mut added = QueryState::<Entity, Added<Pos>>::new(&mut world);
+        let mut changed = QueryState::<Entity, Changed<Pos>>::new(&mut world);
+        let mut stunned = QueryState::<Entity, Changed<Stunned>>::new(&mut world);
+        assert_eq!(seen(&mut added, &world), sorted(batch.clone()));
+        assert_eq!(seen(&mut changed, &world), sorted(batch.clone()));
+        assert_eq!(seen(&mut stunned, &world), sorted(batch.clone()));
+        let late = world.spawn((Pos(9.0, 0.0),));
+        let mut snapshot = world.snapshot().unwrap();
+
+        world.get_mut::<Pos>(batch[1]).unwrap().0 = 5.0;
+        world.despawn(batch[0]).unwrap();
+        world.spawn((Pos(7.0, 0.0), Stunned(7)));
+        assert_eq!(seen(&mut changed, &world).len(), 3, "batch[1], late and the new one");
+        seen(&mut stunned, &world);
+        if detach {
+            snapshot.detach();
+        }
+        world.restore(&snapshot).unwrap();
+
+        // When each row was added comes back as it was: only `late` after `added` last ran.
+        assert_eq!(seen(&mut added, &world), [late], "detach {detach}");
+        // Every value put back counts as changed at the restore.
+        let mut all = batch.clone();
+        all.push(late);
+        assert_eq!(seen(&mut changed, &world), sorted(all.clone()), "detach {detach}");
+        assert_eq!(seen(&mut stunned, &world), sorted(batch.clone()), "detach {detach}");
+        assert_eq!(seen(&mut changed, &world), [], "seen once");
+
+        // Rows that arrive after the restore, and rows written after it, are new again;
+        // the others are not.
+        let next = world.spawn((Pos(1.0, 1.0), Stunned(9)));
+        world.get_mut::<Pos>(batch[2]).unwrap().0 = 3.0;
+        assert_eq!(seen(&mut added, &world), [next], "detach {detach}");
+        assert_eq!(seen(&mut changed, &world), sorted(vec![batch[2], next]), "detach {detach}");
+        assert_eq!(seen(&mut stunned, &world), [next], "detach {detach}");
+        let mut fresh = QueryState::<Entity, Added<Pos>>::new(&mut world);
+        assert_eq!(seen(&mut fresh, &world).len(), 6, "a new state sees every row as added");
+
+        // Into another world, every row counts as added (and changed) at the restore, each
+        // time.
+        let mut other = registered_world();
+        other.spawn_batch((0..2).map(|_| (Pos(0.0, 0.0),)));
+        let mut added = QueryState::<Entity, Added<Pos>>::new(&mut other);
+        let mut changed = QueryState::<Entity, Changed<Stunned>>::new(&mut other);
+        for _ in 0..2 {
+            other.restore(&snapshot).unwrap();
+            assert_eq!(seen(&mut added, &other).len(), 5);
+            assert_eq!(seen(&mut changed, &other).len(), 4);
+            assert_eq!(seen(&mut added, &other), []);
+        }
+    }
 }
 
 #[test]

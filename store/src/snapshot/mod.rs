@@ -67,6 +67,7 @@ use crate::component::ComponentId;
 use crate::entity::{Entity, WorldId};
 use crate::entity_slots::EntitySlots;
 use crate::storage::Column;
+use crate::ticks::AddedTicks;
 use registry::{AnyResource, ColumnOps};
 
 /// A copy of a world's whole state, taken with [`World::snapshot`](crate::World::snapshot) or
@@ -131,7 +132,29 @@ pub(crate) struct TableCopy {
 #[derive(Debug)]
 pub(crate) struct ColumnCopy {
     pub(crate) values: Column,
+    /// One tick per row, or none when `added_all` holds the one tick at which every row was
+    /// added (the buffer stays, to be reused).
     pub(crate) added: Vec<u32>,
+    pub(crate) added_all: Option<u32>,
+}
+
+impl ColumnCopy {
+    /// When each row was added.
+    pub(crate) fn added_ticks(&self) -> AddedTicks<'_> {
+        match self.added_all {
+            Some(tick) => AddedTicks::All { tick, n: self.values.len() },
+            None => AddedTicks::PerRow(&self.added),
+        }
+    }
+
+    /// When each row was added, one tick per row, to write rows one by one.
+    pub(crate) fn added_per_row(&mut self) -> &mut [u32] {
+        if let Some(tick) = self.added_all.take() {
+            self.added.clear();
+            self.added.resize(self.values.len(), tick);
+        }
+        &mut self.added
+    }
 }
 
 /// The copy of one sparse set.

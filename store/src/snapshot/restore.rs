@@ -2,9 +2,8 @@
 //! the rows changed since when the snapshot came from the same world.
 
 use crate::entity::{Entity, WorldId};
-use crate::primitives::AtomicCell;
 use crate::storage::{Column, ComponentStore, Storage, Table};
-use crate::ticks::{RowTicks, Ticks};
+use crate::ticks::{AddedTicks, Ticks};
 use crate::world::World;
 use crate::{ComponentId, StorageKind};
 
@@ -274,28 +273,34 @@ fn restore_column(
     match since {
         Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
             rows.clear();
+            let added = src.added_ticks();
+            // The rows' added ticks need writing only where the world's rows were not all
+            // added at the tick the snapshot's all were.
+            let same_added =
+                matches!(added, AddedTicks::All { tick, .. } if ticks.added_all() == Some(tick));
+            if !same_added {
+                ticks.forget_added_all();
+            }
             // The world is borrowed exclusively: plain reads and writes of the ticks.
-            for (row, (t, &added)) in ticks.rows.iter_mut().zip(&src.added).enumerate() {
+            for (row, t) in ticks.rows.iter_mut().enumerate() {
                 let changed = t.changed.get_mut();
                 if later(*changed, since) {
                     rows.push(row as u32);
                     *changed = tick;
-                    *t.added.get_mut() = added;
+                    if !same_added {
+                        *t.added.get_mut() = added.get(row);
+                    }
                 }
             }
             (ops.copy_rows)(&src.values, dst, rows);
             rows.len()
         }
         _ => {
-            // No mark is pending after `clear`, so rows can be appended directly.
-            ticks.clear();
-            let row = |added| RowTicks {
-                added: AtomicCell::new(if added_now { tick } else { added }),
-                changed: AtomicCell::new(tick),
-            };
-            ticks.rows.extend(src.added.iter().map(|&added| row(added)));
+            let n = src.values.len();
+            let added = if added_now { AddedTicks::All { tick, n } } else { src.added_ticks() };
+            ticks.restore(added, tick);
             (ops.copy_all)(&src.values, dst);
-            src.added.len()
+            n
         }
     }
 }

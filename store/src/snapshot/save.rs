@@ -491,6 +491,6 @@ fn load_values(
     if loaded != len {
         return Err(malformed(format!("{} values of {} for {len} entities", loaded, ops.name)));
     }
-    copy.added = vec![0; len];
+    copy.added_all = Some(0);
     Ok(copy)
 }

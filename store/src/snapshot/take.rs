@@ -11,7 +11,7 @@ use super::{ColumnCopy, ResourceCopy, Snapshot, SnapshotError, SparseCopy, Table
 
 impl ColumnCopy {
     pub(crate) fn new(info: &ComponentInfo) -> Self {
-        ColumnCopy { values: Column::new(info), added: Vec::new() }
+        ColumnCopy { values: Column::new(info), added: Vec::new(), added_all: Some(0) }
     }
 }
 
@@ -242,16 +242,28 @@ unsafe fn take_column(
         debug_assert_eq!(src.len(), 0);
         dst.values.clear();
         dst.added.clear();
+        dst.added_all = Some(0);
         return 0;
     };
     let pending = ticks.pending();
     match since {
         Some(since) if !pending.is_some_and(|marked| later(marked, since)) => {
             rows.clear();
-            for (row, (t, added)) in ticks.rows.iter().zip(&mut dst.added).enumerate() {
-                if later(changed_tick(t.changed.load(), pending), since) {
-                    rows.push(row as u32);
-                    *added = t.added.load();
+            // The rows' added ticks need copying only where the copy does not already say
+            // they were all added at the tick the world's rows all were.
+            let same_added = dst.added_all.is_some() && dst.added_all == ticks.added_all();
+            if same_added {
+                for (row, t) in ticks.rows.iter().enumerate() {
+                    if later(changed_tick(t.changed.load(), pending), since) {
+                        rows.push(row as u32);
+                    }
+                }
+            } else {
+                for (row, (t, added)) in ticks.rows.iter().zip(dst.added_per_row()).enumerate() {
+                    if later(changed_tick(t.changed.load(), pending), since) {
+                        rows.push(row as u32);
+                        *added = t.added.load();
+                    }
                 }
             }
             (ops.copy_rows)(src, &mut dst.values, rows);
@@ -260,10 +272,13 @@ unsafe fn take_column(
         _ => {
             (ops.copy_all)(src, &mut dst.values);
             dst.added.clear();
-            // SAFETY:
-            // - nothing writes `ticks` meanwhile (this function's own contract).
-            unsafe { ticks.added_into_unsynchronized(&mut dst.added) };
-            dst.added.len()
+            dst.added_all = ticks.added_all();
+            if dst.added_all.is_none() {
+                // SAFETY:
+                // - nothing writes `ticks` meanwhile (this function's own contract).
+                unsafe { ticks.added_into_unsynchronized(&mut dst.added) };
+            }
+            dst.values.len()
         }
     }
 }
