@@ -65,7 +65,7 @@ use std::any::TypeId;
 
 use crate::component::ComponentId;
 use crate::entity::{Entity, WorldId};
-use crate::entity_slots::EntitySlots;
+use crate::entity_slots::SavedSlots;
 use crate::storage::Column;
 use crate::ticks::AddedTicks;
 use registry::{AnyResource, ColumnOps};
@@ -103,8 +103,9 @@ pub struct Snapshot {
     pub(crate) taken: bool,
     /// The world's change tick when this was taken.
     pub(crate) tick: u32,
-    /// The entity slots: generations, locations and the free list.
-    pub(crate) entities: EntitySlots,
+    /// The entity slots but the live ones (which `tables` say): the free ones, the free
+    /// list and the number of each.
+    pub(crate) entities: SavedSlots,
     /// By table index.
     pub(crate) tables: Vec<TableCopy>,
     /// One per sparse component of the world, in `ComponentId` order.

@@ -1,7 +1,7 @@
 //! Restoring a snapshot: putting a world back to the state a [`Snapshot`] holds, copying only
 //! the rows changed since when the snapshot came from the same world.
 
-use crate::entity::{Entity, WorldId};
+use crate::entity::{Entity, Location, WorldId};
 use crate::storage::{Column, ComponentStore, Storage, Table};
 use crate::ticks::{AddedTicks, Ticks};
 use crate::world::World;
@@ -70,20 +70,46 @@ impl World {
             debug_assert_eq!(t as usize + 1, storage.tables().len(), "checked by check_restore");
         }
         let mut parts = storage.snapshot_parts();
-        parts.entities.clone_from(&snapshot.entities);
+        // The entities first, tables' rows and slots together, before any user code runs
+        // (a `Clone` that unwinds then finds them consistent, for `clear`).
+        let mut same_rows = SAME_ROWS.take();
+        same_rows.clear();
+        parts.entities.restore_free(&snapshot.entities);
+        for (i, table) in parts.tables.iter_mut().enumerate() {
+            let entities = table.rows_mut().0;
+            let Some(copy) = snapshot.tables.get(i) else {
+                entities.clear();
+                continue;
+            };
+            // Rows that hold what the snapshot's do keep their slots too: each such
+            // entity's slot says this table and row (a world's invariant), as the
+            // snapshot's would.
+            let same = Entity::same_list(entities, &copy.entities);
+            if !same {
+                copy_entities(entities, &copy.entities, rewrite);
+                for (row, e) in copy.entities.iter().enumerate() {
+                    parts.entities.place(e.key, Location { table: i as u32, row: row as u32 });
+                }
+            }
+            same_rows.push(same);
+        }
+
         let mut copied = 0;
         for (i, table) in parts.tables.iter_mut().enumerate() {
             copied += match snapshot.tables.get(i) {
-                Some(copy) => restore_table(
-                    table,
-                    copy,
-                    parts.components,
-                    snapshot,
-                    since,
-                    tick,
-                    rewrite,
-                    &mut rows,
-                ),
+                Some(copy) => {
+                    let since = since.filter(|_| same_rows[i]);
+                    restore_columns(
+                        table,
+                        copy,
+                        parts.components,
+                        snapshot,
+                        since,
+                        tick,
+                        rewrite,
+                        &mut rows,
+                    )
+                }
                 None => {
                     clear_table(table, parts.components);
                     0
@@ -97,7 +123,7 @@ impl World {
             let (index, entities, ticks) = set.parts_mut();
             match snapshot.sparse.iter().find(|copy| copy.component == id) {
                 Some(copy) => {
-                    let same_rows = since.is_some() && *entities == copy.entities;
+                    let same_rows = since.is_some() && Entity::same_list(entities, &copy.entities);
                     if !same_rows {
                         copy_entities(entities, &copy.entities, rewrite);
                     }
@@ -142,6 +168,7 @@ impl World {
         }
         std::mem::forget(guard);
         ROWS.set(rows);
+        SAME_ROWS.set(same_rows);
         Ok(copied)
     }
 }
@@ -150,6 +177,8 @@ thread_local! {
     /// Scratch for the rows of one column to copy back, kept between restores so that a
     /// rollback loop does not allocate.
     static ROWS: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+    /// Scratch for whether each table's rows held the snapshot's entities before the restore.
+    static SAME_ROWS: std::cell::Cell<Vec<bool>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Clears the world if a restore unwinds (a `Clone` or `Drop` panicked), so no entity is left
@@ -210,8 +239,10 @@ fn copy_entities(dst: &mut Vec<Entity>, src: &[Entity], rewrite: Option<WorldId>
     }
 }
 
+/// Copies the columns of `copy` back into `table`, whose rows already hold the snapshot's
+/// entities: every row, or with `since`, the rows changed after it.
 #[allow(clippy::too_many_arguments)]
-fn restore_table(
+fn restore_columns(
     table: &mut Table,
     copy: &TableCopy,
     components: &mut [Option<ComponentStore>],
@@ -221,11 +252,6 @@ fn restore_table(
     rewrite: Option<WorldId>,
     rows: &mut Vec<u32>,
 ) -> usize {
-    let same_rows = since.is_some() && table.entities() == copy.entities;
-    if !same_rows {
-        copy_entities(table.rows_mut().0, &copy.entities, rewrite);
-    }
-    let since = since.filter(|_| same_rows);
     let mut copied = 0;
     for (j, src) in copy.columns.iter().enumerate() {
         let (c, pos) = (table.components()[j], table.column_position(j));

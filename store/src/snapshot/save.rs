@@ -20,7 +20,7 @@ use slotmap::KeyData;
 
 use crate::component::{Component, ComponentId};
 use crate::entity::{Entity, EntityKey, Location};
-use crate::entity_slots::EntitySlots;
+use crate::entity_slots::{EntitySlots, SavedSlots};
 use crate::primitives::{Lazy, RwLock};
 use crate::storage::Column;
 use crate::storage::TokenId;
@@ -302,7 +302,9 @@ impl Snapshot {
             resources.push(SavedResource { name: ops.name.to_owned(), value });
         }
 
-        let (generations, free) = self.entities.generations_and_free();
+        let entities = self.tables.iter().map(|table| &table.entities[..]);
+        let (generations, free) =
+            EntitySlots::from_saved(&self.entities, entities).generations_and_free();
         let saved = SavedWorld { generations, free, types, tables, sparse, resources };
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -463,8 +465,10 @@ fn build(saved: SavedWorld) -> Result<Snapshot, SnapshotError> {
         resources.push(ResourceCopy { type_id, name: ops.name, value: Some(value) });
     }
 
-    let entities = EntitySlots::from_parts(&saved.generations, &saved.free, &locations)
+    let slots = EntitySlots::from_parts(&saved.generations, &saved.free, &locations)
         .ok_or_else(|| malformed("the free list does not list each free slot once"))?;
+    let mut entities = SavedSlots::default();
+    slots.save_free(&mut entities);
     let mut snapshot = Snapshot {
         source: None,
         taken: true,

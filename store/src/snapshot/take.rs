@@ -2,6 +2,7 @@
 //! changed since the snapshot was last taken from the same world.
 
 use crate::component::{ComponentId, ComponentInfo};
+use crate::entity::Entity;
 use crate::storage::{Column, ComponentStore, Storage, Tokens};
 use crate::ticks::Ticks;
 use crate::world::World;
@@ -91,7 +92,7 @@ impl World {
         let Snapshot { entities, tables, sparse, resources, ops, rows, copied_rows, .. } = snapshot;
         *copied_rows = 0;
 
-        entities.clone_from(storage.entity_slots());
+        storage.entity_slots().save_free(entities);
 
         tables.truncate(storage.tables().len());
         for (i, table) in storage.tables().iter().enumerate() {
@@ -100,7 +101,7 @@ impl World {
                 tables.push(TableCopy::new(table.components()));
             }
             let copy = &mut tables[i];
-            let same_rows = since.is_some() && copy.entities == table.entities();
+            let same_rows = since.is_some() && Entity::same_list(&copy.entities, table.entities());
             if !same_rows {
                 copy.entities.clear();
                 copy.entities.extend_from_slice(table.entities());
@@ -130,7 +131,7 @@ impl World {
                 });
             }
             let copy = &mut sparse[k];
-            let same_rows = since.is_some() && copy.entities == set.entities();
+            let same_rows = since.is_some() && Entity::same_list(&copy.entities, set.entities());
             if !same_rows {
                 copy.entities.clear();
                 copy.entities.extend_from_slice(set.entities());
