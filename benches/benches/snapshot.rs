@@ -4,7 +4,7 @@
 //! to copy a world out and back, in the same run.
 //!
 //! Groups `snapshot_take` and `snapshot_restore`; function = the crate or variant; parameter =
-//! `n`. The whole copies (`memcpy`, `cellar`, `hecs`, `bevy_ecs`, `shipyard`) are
+//! `n`. The whole copies (`memcpy`, `cellar`, `hecs`, `hecs-whole`, `bevy_ecs`, `shipyard`) are
 //! `cellar_benches::snapshot`, where each is described (and what cellar copies beyond the
 //! floor); the `icount` driver runs the same code under callgrind. Besides them:
 //!

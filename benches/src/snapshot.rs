@@ -20,9 +20,14 @@
 //! - `shipyard`: `AllStorages::clone_storages_to` into a second world and back (its
 //!   documented world copy, with `register_clone`).
 //!
+//! - `hecs-whole`: hecs doing the whole job: the columns and every entity's full id
+//!   (`Entity::to_bits`, with its generation) copied out, and back by `World::clear` and
+//!   `World::spawn_column_batch_at` (its documented way to bring entities back at given ids),
+//!   through a `ColumnBatchBuilder` filled value by value.
+//!
 //! hecs's and bevy_ecs's "restore" write values back into an unchanged set of entities: their
 //! fastest path, not a general restore (they bring back no despawned entity, and restore no
-//! entity ids). cellar and shipyard restore whole storages.
+//! entity ids). cellar, `hecs-whole` and shipyard restore whole worlds.
 //!
 //! ```
 //! use cellar_benches::snapshot::{self, CopyOutAndBack};
@@ -39,7 +44,7 @@ use cellar::{Entity, Snapshot, World};
 use crate::components::{Position, Rotation, Transform, Velocity, body};
 
 /// The crates (and the floor) in the order the bench and the driver run them.
-pub const CRATES: [&str; 5] = ["memcpy", "cellar", "hecs", "bevy_ecs", "shipyard"];
+pub const CRATES: [&str; 6] = ["memcpy", "cellar", "hecs", "hecs-whole", "bevy_ecs", "shipyard"];
 
 /// One crate's way to copy a world out (`take`) and back (`restore`). Both are the measured
 /// part; `new` (see [`make`]) builds the world and takes one copy, so `restore` has one.
@@ -56,6 +61,7 @@ pub fn make(id: &str, n: usize) -> Option<Box<dyn CopyOutAndBack>> {
         "memcpy" => Box::new(Floor::new(n)),
         "cellar" => Box::new(CellarWhole::new(n)),
         "hecs" => Box::new(Hecs::new(n)),
+        "hecs-whole" => Box::new(HecsWhole::new(n)),
         "bevy_ecs" => Box::new(Bevy::new(n)),
         "shipyard" => Box::new(Shipyard::new(n)),
         _ => return None,
@@ -188,6 +194,62 @@ impl CopyOutAndBack for Hecs {
             arch.get::<&mut Velocity>().expect("column").copy_from_slice(&cols.3[range]);
             at += n;
         }
+    }
+}
+
+/// hecs doing a whole restore: every entity back at its id, through a column batch.
+pub struct HecsWhole {
+    world: hecs::World,
+    ids: Vec<hecs::Entity>,
+    cols: Columns,
+}
+
+impl HecsWhole {
+    /// A world of `n` entities and a copy of it.
+    pub fn new(n: usize) -> Self {
+        let mut world = hecs::World::new();
+        world.spawn_batch((0..n).map(body));
+        let mut hecs = HecsWhole { world, ids: Vec::new(), cols: Default::default() };
+        hecs.take();
+        hecs
+    }
+}
+
+impl CopyOutAndBack for HecsWhole {
+    fn take(&mut self) {
+        let HecsWhole { world, ids, cols } = self;
+        ids.clear();
+        cols.0.clear();
+        cols.1.clear();
+        cols.2.clear();
+        cols.3.clear();
+        // The bench's world has one archetype; the full id of each row comes from `iter`.
+        ids.extend(world.iter().map(|e| e.entity()));
+        for arch in world.archetypes().filter(|a| !a.is_empty()) {
+            cols.0.extend_from_slice(&arch.get::<&Transform>().expect("column"));
+            cols.1.extend_from_slice(&arch.get::<&Position>().expect("column"));
+            cols.2.extend_from_slice(&arch.get::<&Rotation>().expect("column"));
+            cols.3.extend_from_slice(&arch.get::<&Velocity>().expect("column"));
+        }
+    }
+
+    fn restore(&mut self) {
+        let HecsWhole { world, ids, cols } = self;
+        let mut ty = hecs::ColumnBatchType::new();
+        ty.add::<Transform>().add::<Position>().add::<Rotation>().add::<Velocity>();
+        let batch = hecs::ColumnBatchBuilder::new(ty, ids.len() as u32);
+        fn fill<T: hecs::Component + Copy>(batch: &hecs::ColumnBatchBuilder, values: &[T]) {
+            let mut writer = batch.writer::<T>().expect("a column of the batch");
+            for &v in values {
+                writer.push(v).ok().expect("room for every row");
+            }
+        }
+        fill(&batch, &cols.0);
+        fill(&batch, &cols.1);
+        fill(&batch, &cols.2);
+        fill(&batch, &cols.3);
+        world.clear();
+        world.spawn_column_batch_at(ids, batch.build().expect("every column filled"));
     }
 }
 
