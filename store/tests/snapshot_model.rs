@@ -137,8 +137,11 @@ fn observe(world: &World) -> Observed {
         .map(|(e, p, v, n, s)| (e.to_bits(), p.copied(), v.copied(), n.cloned(), s.copied()))
         .collect();
     assert_eq!(rows.len(), world.len(), "queries and len agree");
-    for &(bits, ..) in &rows {
-        assert!(world.entity_from_bits(bits).is_ok(), "every row's entity is alive");
+    for (bits, pos, _, name, _) in &rows {
+        let e = world.entity_from_bits(*bits).expect("every row's entity is alive");
+        // Looked up through the entity's slot: its location is the row's.
+        assert_eq!(world.get::<Pos>(e).ok(), pos.as_ref(), "the slot says the row");
+        assert_eq!(world.get::<Name>(e).ok(), name.as_ref(), "the slot says the row");
     }
     (rows, world.resource::<Score>().ok().cloned(), world.len())
 }
