@@ -5,7 +5,8 @@
 //! - rows added at many ticks (100 batches, a tick apart), so each row's added tick is
 //!   copied, not one tick for the column;
 //! - a restore over rows that changed (one despawn and one spawn before each, not timed), so
-//!   the table's entity list is copied back and its entities' slots rebuilt.
+//!   the rows whose entity differs are found (compared a block at a time) and rewritten with
+//!   their slots, and every row's added tick is written back (the spawn's was another).
 //!
 //! ```sh
 //! cargo run --release -p cellar-benches --example snapshot_cases -- 100000 200
