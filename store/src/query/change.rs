@@ -313,7 +313,10 @@ pub struct RefRows<'w, T> {
 }
 
 #[allow(unsafe_code)] // `get` forwards to the columns' `get`, with the caller's guarantees.
-impl<'w, T> DenseRows for RefRows<'w, T> {
+// SAFETY:
+// - the count and the unit are the columns' tuple's, which keeps the bound;
+// - `get` forwards to the columns', under the same conditions.
+unsafe impl<'w, T> DenseRows for RefRows<'w, T> {
     const UNIT: usize = <(ColumnRows<'w, T>, ColumnRows<'w, RowTicks>) as DenseRows>::UNIT;
     #[inline(always)]
     fn assume_non_null(&self) {
@@ -431,13 +434,12 @@ impl<T: Component> QueryData for Ref<'_, T> {
     }
     fn mark_dense(_: &RefFetch<'_, T>) {}
     #[inline]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        // No window: a default cursor, no rows.
-        let rows = if fetch.window.is_some() { rows } else { 0 };
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
+        // No window only for a default cursor, whose columns are empty.
         RefRows {
             columns: (
-                ColumnRows::new(fetch.values.as_slice(), rows),
-                ColumnRows::new(fetch.rows.as_slice(), rows),
+                ColumnRows::new(fetch.values.as_slice()),
+                ColumnRows::new(fetch.rows.as_slice()),
             ),
             window: fetch.window.unwrap_or(ChangeWindow::NONE),
         }
@@ -447,8 +449,8 @@ impl<T: Component> QueryData for Ref<'_, T> {
         let Ref { value, row, window } = Self::fetch(fetch)?;
         Some(RefRows {
             columns: (
-                ColumnRows::new(slice::from_ref(value), 1),
-                ColumnRows::new(slice::from_ref(row), 1),
+                ColumnRows::new(slice::from_ref(value)),
+                ColumnRows::new(slice::from_ref(row)),
             ),
             window,
         })
@@ -545,7 +547,10 @@ pub struct MutRows<'w, T> {
 }
 
 #[allow(unsafe_code)] // `get` forwards to the columns' `get`, with the caller's guarantees.
-impl<'w, T> DenseRows for MutRows<'w, T> {
+// SAFETY:
+// - the count and the unit are the columns' tuple's, which keeps the bound;
+// - `get` forwards to the columns', under the same conditions.
+unsafe impl<'w, T> DenseRows for MutRows<'w, T> {
     const UNIT: usize = <(ColumnRowsMut<'w, T>, ColumnRows<'w, RowTicks>) as DenseRows>::UNIT;
     #[inline(always)]
     fn assume_non_null(&self) {
@@ -667,13 +672,12 @@ impl<T: Component> QueryData for Mut<'_, T> {
     }
     fn mark_dense(_: &MutFetch<'_, T>) {}
     #[inline]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        // No window: a default cursor, no rows.
-        let rows = if fetch.window.is_some() { rows } else { 0 };
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
+        // No window only for a default cursor, whose columns are empty.
         MutRows {
             columns: (
-                ColumnRowsMut::new(fetch.values.into_slice(), rows),
-                ColumnRows::new(fetch.rows.as_slice(), rows),
+                ColumnRowsMut::new(fetch.values.into_slice()),
+                ColumnRows::new(fetch.rows.as_slice()),
             ),
             window: fetch.window.unwrap_or(ChangeWindow::NONE),
         }
@@ -683,8 +687,8 @@ impl<T: Component> QueryData for Mut<'_, T> {
         let Mut { value, row, window } = Self::fetch(fetch)?;
         Some(MutRows {
             columns: (
-                ColumnRowsMut::new(slice::from_mut(value), 1),
-                ColumnRows::new(slice::from_ref(row), 1),
+                ColumnRowsMut::new(slice::from_mut(value)),
+                ColumnRows::new(slice::from_ref(row)),
             ),
             window,
         })

@@ -113,9 +113,10 @@ pub trait QueryData {
     /// Marks every remaining row of a dense cursor as handed out (change ticks), once,
     /// before a loop over all of them.
     fn mark_dense(fetch: &Self::Fetch<'_>);
-    /// The first `rows` rows of a cursor that [`is_dense`](QueryData::is_dense), after
-    /// [`mark_dense`](QueryData::mark_dense), as dense rows of length `rows` (every column of
-    /// a cursor holds its table's rows).
+    /// The `rows` rows of a cursor that [`is_dense`](QueryData::is_dense), after
+    /// [`mark_dense`](QueryData::mark_dense), as dense rows. Every column of a cursor holds
+    /// exactly its rows (the table's invariant), so a column part takes its slice whole, and
+    /// parts without columns (`()`, `Has<T>`, an absent `Option`) take `rows`.
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w>;
     /// Whether every row of a matched table yields an item (no sparse component decides per
     /// row), so that a query's `size_hint` is exact.
@@ -351,12 +352,12 @@ impl<T: Component> QueryData for &T {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        ColumnRows::new(fetch.values.as_slice(), rows)
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
+        ColumnRows::new(fetch.values.as_slice())
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|v| ColumnRows::new(slice::from_ref(v), 1))
+        Self::fetch(fetch).map(|v| ColumnRows::new(slice::from_ref(v)))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
@@ -642,12 +643,12 @@ impl<T: Component> QueryData for &mut T {
         }
     }
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        ColumnRowsMut::new(fetch.values.into_slice(), rows)
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
+        ColumnRowsMut::new(fetch.values.into_slice())
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|v| ColumnRowsMut::new(slice::from_mut(v), 1))
+        Self::fetch(fetch).map(|v| ColumnRowsMut::new(slice::from_mut(v)))
     }
     fn mark_each(fetch: &Self::Fetch<'_>) {
         for row in fetch.changed.as_slice() {
@@ -755,12 +756,12 @@ impl QueryData for Entity {
     #[inline(always)]
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
-    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        CopiedRows(ColumnRows::new(fetch.as_slice(), rows))
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
+        CopiedRows(ColumnRows::new(fetch.as_slice()))
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        fetch.next().map(|e| CopiedRows(ColumnRows::new(slice::from_ref(e), 1)))
+        fetch.next().map(|e| CopiedRows(ColumnRows::new(slice::from_ref(e))))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
@@ -858,12 +859,12 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
     #[inline(always)]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        OptionDense { rows: fetch.map(|f| Q::into_dense(f, rows)), absent: rows }
+        OptionDense::new(fetch.map(|f| Q::into_dense(f, rows)), rows)
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
         let rows = fetch.as_mut().and_then(Q::next_dense);
-        Some(OptionDense { absent: usize::from(rows.is_none()), rows })
+        Some(OptionDense::new(rows, 1))
     }
     fn mark_each(fetch: &Self::Fetch<'_>) {
         if let Some(f) = fetch {
@@ -904,7 +905,7 @@ macro_rules! dense_ty {
 
 /// A tuple's dense rows from its parts' (`rows` rows of `()` for the empty tuple).
 macro_rules! dense_parts {
-    ($rows:expr;) => { SameRows { value: (), len: $rows } };
+    ($rows:expr;) => { SameRows::new((), $rows) };
     ($rows:expr; $($a:expr),+) => { ($($a,)+) };
 }
 

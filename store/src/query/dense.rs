@@ -19,7 +19,16 @@ use std::marker::PhantomData;
 ///
 /// Plumbing, like [`QueryData`](super::QueryData)'s methods: users name query types, never
 /// these.
-pub trait DenseRows {
+///
+/// # Safety
+///
+/// An implementation promises:
+///
+/// - `row_count() * max(UNIT, 1)` fits `isize`, so that a counter over the rows in units of
+///   `UNIT` never overflows (a slice's byte size fits `isize`; a part without bytes bounds
+///   its count);
+/// - [`get`](DenseRows::get) is sound under its own `# Safety` conditions.
+pub unsafe trait DenseRows {
     /// What one row yields.
     type Item;
 
@@ -27,7 +36,7 @@ pub trait DenseRows {
     /// bytes): the unit of the offsets passed to [`get`](DenseRows::get).
     const UNIT: usize;
 
-    /// The rows the columns hold: rows `-len..0`, counted back from the end.
+    /// The rows the columns hold: rows `-row_count..0`, counted back from the end.
     fn row_count(&self) -> usize;
 
     /// The item of row `off / unit` (counted back from the end: `-1` is the last row).
@@ -52,7 +61,7 @@ pub trait DenseRows {
 /// # Invariants
 ///
 /// `end` is one past the last of `len` initialized values of `T` in one allocation,
-/// borrowed shared for `'w` (`len` fits `isize`, as a slice's length does).
+/// borrowed shared for `'w`; `len * max(size_of::<T>(), 1)` fits `isize`.
 #[doc(hidden)]
 pub struct ColumnRows<'w, T> {
     end: *const T,
@@ -60,16 +69,30 @@ pub struct ColumnRows<'w, T> {
     _values: PhantomData<&'w [T]>,
 }
 
+/// A slice's length `len` of elements of `size` bytes, bounded so that `len * max(size, 1)`
+/// fits `isize`: a slice's byte size already does, so only zero-sized elements are cut
+/// (which no table reaches: its rows are entities, eight bytes each).
+#[inline(always)]
+fn bounded_len(len: usize, size: usize) -> usize {
+    if size == 0 { len.min(isize::MAX as usize) } else { len }
+}
+
 impl<'w, T> ColumnRows<'w, T> {
-    /// The first `rows` rows of `values` (all of them if it holds fewer).
+    /// The rows of `values`.
     #[inline(always)]
-    pub(super) fn new(values: &'w [T], rows: usize) -> Self {
-        let values = values.get(..rows).unwrap_or(values);
-        ColumnRows { end: values.as_ptr_range().end, len: values.len(), _values: PhantomData }
+    pub(super) fn new(values: &'w [T]) -> Self {
+        let len = bounded_len(values.len(), size_of::<T>());
+        // SAFETY:
+        // - `len <= values.len()`, so one past `len` values is in bounds of the slice.
+        let end = unsafe { values.as_ptr().add(len) };
+        ColumnRows { end, len, _values: PhantomData }
     }
 }
 
-impl<'w, T> DenseRows for ColumnRows<'w, T> {
+// SAFETY:
+// - `len * max(size_of::<T>(), 1)` fits `isize` (Invariants);
+// - `get` argues its own soundness below.
+unsafe impl<'w, T> DenseRows for ColumnRows<'w, T> {
     type Item = &'w T;
     const UNIT: usize = size_of::<T>();
     #[inline(always)]
@@ -117,8 +140,8 @@ impl<T> fmt::Debug for ColumnRows<'_, T> {
 /// # Invariants
 ///
 /// `end` is one past the last of `len` initialized values of `T` in one allocation,
-/// borrowed exclusively for `'w` by this value (`len` fits `isize`). Not `Clone`: each row
-/// is handed out once, by the one owner of the borrow.
+/// borrowed exclusively for `'w` by this value; `len * max(size_of::<T>(), 1)` fits `isize`.
+/// Not `Clone`: each row is handed out once, by the one owner of the borrow.
 #[doc(hidden)]
 pub struct ColumnRowsMut<'w, T> {
     end: *mut T,
@@ -127,19 +150,21 @@ pub struct ColumnRowsMut<'w, T> {
 }
 
 impl<'w, T> ColumnRowsMut<'w, T> {
-    /// The first `rows` rows of `values` (all of them if it holds fewer).
+    /// The rows of `values`.
     #[inline(always)]
-    pub(super) fn new(values: &'w mut [T], rows: usize) -> Self {
-        let values = match values.len() > rows {
-            true => &mut values[..rows],
-            false => values,
-        };
-        let len = values.len();
-        ColumnRowsMut { end: values.as_mut_ptr_range().end, len, _values: PhantomData }
+    pub(super) fn new(values: &'w mut [T]) -> Self {
+        let len = bounded_len(values.len(), size_of::<T>());
+        // SAFETY:
+        // - `len <= values.len()`, so one past `len` values is in bounds of the slice.
+        let end = unsafe { values.as_mut_ptr().add(len) };
+        ColumnRowsMut { end, len, _values: PhantomData }
     }
 }
 
-impl<'w, T> DenseRows for ColumnRowsMut<'w, T> {
+// SAFETY:
+// - `len * max(size_of::<T>(), 1)` fits `isize` (Invariants);
+// - `get` argues its own soundness below.
+unsafe impl<'w, T> DenseRows for ColumnRowsMut<'w, T> {
     type Item = &'w mut T;
     const UNIT: usize = size_of::<T>();
     #[inline(always)]
@@ -191,7 +216,10 @@ impl<T> fmt::Debug for ColumnRowsMut<'_, T> {
 #[derive(Debug)]
 pub struct CopiedRows<'w, T>(pub(super) ColumnRows<'w, T>);
 
-impl<T: Copy> DenseRows for CopiedRows<'_, T> {
+// SAFETY:
+// - the count and the unit are the column's, which keeps the bound;
+// - `get` forwards to the column's, under the same conditions.
+unsafe impl<T: Copy> DenseRows for CopiedRows<'_, T> {
     type Item = T;
     const UNIT: usize = size_of::<T>();
     #[inline(always)]
@@ -211,14 +239,29 @@ impl<T: Copy> DenseRows for CopiedRows<'_, T> {
 }
 
 /// The same value for each of `len` rows: the dense part of `Has<T>` and of `()`.
+///
+/// # Invariants
+///
+/// `len` fits `isize`.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct SameRows<T> {
-    pub(super) value: T,
-    pub(super) len: usize,
+    value: T,
+    len: usize,
 }
 
-impl<T: Copy> DenseRows for SameRows<T> {
+impl<T> SameRows<T> {
+    /// `value` for each of `len` rows (at most `isize::MAX` of them).
+    #[inline(always)]
+    pub(super) fn new(value: T, len: usize) -> Self {
+        SameRows { value, len: len.min(isize::MAX as usize) }
+    }
+}
+
+// SAFETY:
+// - `UNIT` is zero and `len` fits `isize` (Invariants);
+// - `get` reads no memory.
+unsafe impl<T: Copy> DenseRows for SameRows<T> {
     type Item = T;
     const UNIT: usize = 0;
     #[inline(always)]
@@ -254,11 +297,10 @@ impl<D: DenseRows> DenseIter<D> {
     /// An iterator over every row of `rows`.
     #[inline(always)]
     pub(super) fn new(rows: D) -> Self {
-        // Columns of bytes hold at most `isize::MAX / STEP` rows (their size fits `isize`);
-        // the bound only cuts rows that touch no memory (`SameRows`), which no caller asks.
-        let left = rows.row_count().min(isize::MAX as usize / Self::STEP);
+        // No overflow: `row_count * STEP` fits `isize` (`DenseRows`'s promise).
+        let next = -((rows.row_count() * Self::STEP) as isize);
         rows.assume_non_null();
-        DenseIter { rows, next: -((left * Self::STEP) as isize) }
+        DenseIter { rows, next }
     }
 }
 
@@ -303,9 +345,10 @@ impl<D: DenseRows> DenseIter<D> {
     /// `DenseIter::new(rows).fold(init, g)`, without computing the counter.
     #[inline(always)]
     pub(super) fn fold_all<B>(rows: D, init: B, g: impl FnMut(B, D::Item) -> B) -> B {
-        let left = rows.row_count().min(isize::MAX as usize / Self::STEP);
+        let left = rows.row_count();
         // SAFETY:
-        // - `left <= len`, and `left * STEP` fits `isize`; `rows` is consumed.
+        // - `left` is the row count, and `left * STEP` fits `isize` (`DenseRows`'s promise);
+        // - `rows` is consumed.
         unsafe { fold_rows(rows, left, init, g) }
     }
 }
@@ -345,14 +388,31 @@ impl<D: DenseRows> std::iter::FusedIterator for DenseIter<D> {}
 
 /// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component (`Some`
 /// of each), `absent` rows of `None` where it does not.
+///
+/// # Invariants
+///
+/// `absent * max(D::UNIT, 1)` fits `isize`.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct OptionDense<D> {
-    pub(super) rows: Option<D>,
-    pub(super) absent: usize,
+    rows: Option<D>,
+    absent: usize,
 }
 
-impl<D: DenseRows> DenseRows for OptionDense<D> {
+impl<D: DenseRows> OptionDense<D> {
+    /// `rows`, or `absent` rows of `None` (at most as many as `D`'s rows could count).
+    #[inline(always)]
+    pub(super) fn new(rows: Option<D>, absent: usize) -> Self {
+        let absent = absent.min(isize::MAX as usize / D::UNIT.max(1));
+        OptionDense { rows, absent }
+    }
+}
+
+// SAFETY:
+// - the count is `rows`'s (which keeps the bound, with the same unit) or `absent` (bounded,
+//   Invariants);
+// - `get` forwards to `rows`'s, or reads no memory.
+unsafe impl<D: DenseRows> DenseRows for OptionDense<D> {
     const UNIT: usize = D::UNIT;
     #[inline(always)]
     fn assume_non_null(&self) {
@@ -385,7 +445,12 @@ const fn gcd(a: usize, b: usize) -> usize {
 macro_rules! tuple_rows {
     ($($name:ident $v:ident),*) => {
         #[allow(non_snake_case, clippy::unused_unit)]
-        impl<$($name: DenseRows),*> DenseRows for ($($name,)*) {
+        // SAFETY:
+        // - the count is the smallest part's and the unit the parts' greatest common
+        //   divisor: with a part `p` of non-zero unit, `count * unit <= count_p * unit_p`,
+        //   which fits `isize`; with none, the unit is zero and `count <= count_p` fits;
+        // - `get` forwards to the parts', under the same conditions.
+        unsafe impl<$($name: DenseRows),*> DenseRows for ($($name,)*) {
             type Item = ($($name::Item,)*);
             const UNIT: usize = {
                 let unit = 0;

@@ -154,11 +154,11 @@ impl<T: Component> QueryData for Has<T> {
     fn mark_dense(_: &HasFetch<'_>) {}
     #[inline]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        SameRows { value: fetch.table_has, len: rows }
+        SameRows::new(fetch.table_has, rows)
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|has| SameRows { value: has, len: 1 })
+        Self::fetch(fetch).map(|has| SameRows::new(has, 1))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline]
