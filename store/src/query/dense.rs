@@ -6,9 +6,10 @@
 //! of the greatest common divisor of the columns' element sizes. Row `i` (from `-len` up to
 //! `-1`) of a column of `T` is `end.offset(i)`, at the byte offset `counter * (size_of::<T>()
 //! / unit)`: the counter itself where every column's element has the same size. One step of
-//! a plain `for` loop is then an add and a branch on zero, whatever the number of columns
-//! (std's `Zip` of slice iterators counts an index up to a length, compares it with the
-//! length, and scales it by each element size).
+//! a plain `for` loop is then an add, a test and a branch on zero, whatever the number of
+//! columns (std's `Zip` of slice iterators counts an index up to a length, compares it with
+//! the length, and scales it by each element size). The test repeats the add's flags; it
+//! stays because the loop's head is shared with the switch to the next table.
 #![allow(unsafe_code)] // Rows read at an offset from `end`, without a bounds check per column.
 
 use std::fmt;
@@ -278,9 +279,9 @@ unsafe impl<T: Copy> DenseRows for SameRows<T> {
 ///
 /// # Invariants
 ///
-/// `next` is `-left * Self::STEP` for the `left <= rows.row_count()` rows not handed out yet: rows
-/// `-left..0` (counted back from the end). The rows before them have been handed out, each
-/// once.
+/// `next` is `-left * Self::STEP` for the `left <= rows.row_count()` rows not handed out
+/// yet: rows `-left..0` (counted back from the end). The rows before them have been handed
+/// out, each once.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct DenseIter<D> {
@@ -317,8 +318,8 @@ impl<D: DenseRows> Iterator for DenseIter<D> {
         self.next = off + Self::STEP as isize;
         // SAFETY:
         // - `STEP` is not zero and divides `D::UNIT` (it is `D::UNIT`, or one);
-        // - `off` is `-left * STEP` with `0 < left <= len` (Invariants, and `off != 0`): row
-        //   `-left` is in `-len..0`;
+        // - `off` is `-left * STEP` with `0 < left <= row_count` (Invariants, and
+        //   `off != 0`): row `-left` is in `-row_count..0`;
         // - that row was not handed out before and never is again: `next` moves past it.
         Some(unsafe { self.rows.get(off, Self::STEP) })
     }

@@ -1,11 +1,12 @@
 //! `QueryIter`: the iterator a plain `for` loop over a query uses, as fast as `for_each`.
 //!
-//! The iterator is two parts. `dense` is the current table's columns as one zipped slice
-//! iterator, stepped by one index per item: that is all `next` touches for tables that need
-//! no per-row check, and it is small enough that the compiler keeps it in registers across
-//! the user's loop. Everything else (which table is next, the per-row checked cursors of
-//! sparse components and change filters, the columns still to be handed out) sits behind a
-//! `Box` in a [`Cursor`], so calling into it never takes the address of the loop's state.
+//! The iterator is two parts. `dense` is the current table's columns as [`DenseIter`]: a
+//! pointer past each column's end and one counter for all of them, stepped once per item
+//! (`query/dense.rs`). That is all `next` touches for tables that need no per-row check, and
+//! it is small enough that the compiler keeps it in registers across the user's loop.
+//! Everything else (which table is next, the per-row checked cursors of sparse components
+//! and change filters, the columns still to be handed out) sits behind a `Box` in a
+//! [`Cursor`], so calling into it never takes the address of the loop's state.
 
 use super::data::QueryData;
 use super::dense::DenseIter;
@@ -244,7 +245,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
     #[inline]
     fn next(&mut self) -> Option<Q::Item<'w>> {
         loop {
-            // The hot path: one index step of the current table's zipped slices.
+            // The hot path: one step of the current table's counter.
             if let Some(item) = self.dense.next() {
                 return Some(item);
             }
