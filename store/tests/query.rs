@@ -275,3 +275,50 @@ fn twelve_element_tuples() {
     let removed = world.remove::<(u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, char, bool)>(e);
     assert_eq!(removed, Ok((1, 2, 3, 4, 5, 6, 7, 8, 9.0, 10.0, 'c', true)));
 }
+
+/// The plain loop's dense rows address every column from its end with one shared counter, in
+/// units of the greatest common divisor of the element sizes: columns of 1, 8, 12 and zero
+/// bytes side by side, tables of several shapes, `Option` present and absent, `Has`, and a
+/// loop that stops midway, must all give what `for_each` gives, row for row.
+#[test]
+fn plain_loops_over_mixed_element_sizes_match_for_each() {
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct Wide([f32; 3]);
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct Marker;
+    let mut world = World::new();
+    for i in 0..30u8 {
+        let wide = Wide([f32::from(i); 3]);
+        match i % 3 {
+            0 => drop(world.spawn((i, u64::from(i) * 7, wide, Marker))),
+            1 => drop(world.spawn((i, u64::from(i) * 7, wide))),
+            _ => drop(world.spawn((i, wide, Marker))),
+        }
+    }
+    type Q<'a> = (Entity, &'a mut u8, Option<&'a u64>, &'a Wide, Option<&'a Marker>);
+    let mut plain = Vec::new();
+    let mut iter = world.query_mut::<Q<'_>>();
+    assert_eq!(iter.size_hint(), (30, Some(30)));
+    for (e, n, wide_u64, wide, marker) in iter.by_ref().take(7) {
+        *n += 100;
+        plain.push((e, *n, wide_u64.copied(), *wide, marker.is_some()));
+    }
+    assert_eq!(iter.size_hint(), (23, Some(23)));
+    for (e, n, wide_u64, wide, marker) in iter {
+        *n += 100;
+        plain.push((e, *n, wide_u64.copied(), *wide, marker.is_some()));
+    }
+    let mut folded = Vec::new();
+    world.query::<(Entity, &u8, Option<&u64>, &Wide, cellar_store::Has<Marker>)>().for_each(
+        |(e, n, wide_u64, wide, marker)| folded.push((e, *n, wide_u64.copied(), *wide, marker)),
+    );
+    assert_eq!(plain, folded);
+    assert_eq!(plain.len(), 30);
+    for (_, n, wide_u64, wide, _) in &plain {
+        let i = n - 100;
+        assert_eq!(*wide, Wide([f32::from(i); 3]));
+        assert_eq!(*wide_u64, (i % 3 != 2).then_some(u64::from(i) * 7));
+    }
+    let markers: usize = world.query::<&Marker>().map(|_| 1).sum();
+    assert_eq!(markers, 20, "a zero-sized column yields one item per row");
+}

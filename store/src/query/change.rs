@@ -13,6 +13,7 @@ use super::data::{
     ComponentState, DriverSet, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_items,
     sparse_rows, split_slice, split_slice_mut, take_column,
 };
+use super::dense::{ColumnRows, ColumnRowsMut, DenseRows};
 use super::filter::is_newer;
 use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
@@ -32,6 +33,9 @@ struct ChangeWindow {
 }
 
 impl ChangeWindow {
+    /// The window of a cursor that hands out no rows.
+    const NONE: ChangeWindow = ChangeWindow { last_run: 0, this_run: 0, pending: None };
+
     fn new(ticks: Option<&Ticks>, (last_run, this_run): (u32, u32)) -> Self {
         ChangeWindow { last_run, this_run, pending: ticks.and_then(Ticks::pending) }
     }
@@ -299,14 +303,46 @@ impl<'w, T> Iterator for RefFetch<'w, T> {
     }
 }
 
+/// The dense rows of `Ref<T>`: the values, their ticks, and the run's window.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Debug)]
+pub struct RefRows<'w, T> {
+    columns: (ColumnRows<'w, T>, ColumnRows<'w, RowTicks>),
+    window: ChangeWindow,
+}
+
+#[allow(unsafe_code)] // `get` forwards to the columns' `get`, with the caller's guarantees.
+// SAFETY:
+// - the count and the unit are the columns' tuple's, which keeps the bound;
+// - `get` forwards to the columns', under the same conditions.
+unsafe impl<'w, T> DenseRows for RefRows<'w, T> {
+    const UNIT: usize = <(ColumnRows<'w, T>, ColumnRows<'w, RowTicks>) as DenseRows>::UNIT;
+    #[inline(always)]
+    fn assume_non_null(&self) {
+        self.columns.assume_non_null();
+    }
+    type Item = Ref<'w, T>;
+    #[inline(always)]
+    fn row_count(&self) -> usize {
+        self.columns.row_count()
+    }
+    #[inline(always)]
+    unsafe fn get(&self, off: isize, unit: usize) -> Ref<'w, T> {
+        // SAFETY:
+        // - the caller's guarantees are `get`'s, for the same rows and unit.
+        let (value, row) = unsafe { self.columns.get(off, unit) };
+        Ref { value, row, window: self.window }
+    }
+}
+
 impl<T: Component> QueryData for Ref<'_, T> {
     type Static = Ref<'static, T>;
     type Item<'w> = Ref<'w, T>;
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = RefFetch<'w, T>;
-    type Dense<'w> = RefFetch<'w, T>;
-    type DenseItem<'w> = Ref<'w, T>;
+    type Dense<'w> = RefRows<'w, T>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
@@ -399,20 +435,24 @@ impl<T: Component> QueryData for Ref<'_, T> {
     fn mark_dense(_: &RefFetch<'_, T>) {}
     #[inline]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
-        fetch
-    }
-    #[inline]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        // No window only for a default cursor, whose columns are empty.
+        RefRows {
+            columns: (
+                ColumnRows::new(fetch.values.as_slice()),
+                ColumnRows::new(fetch.rows.as_slice()),
+            ),
+            window: fetch.window.unwrap_or(ChangeWindow::NONE),
+        }
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
         let Ref { value, row, window } = Self::fetch(fetch)?;
-        Some(RefFetch {
-            values: slice::from_ref(value).iter(),
-            rows: slice::from_ref(row).iter(),
-            window: Some(window),
-            sparse: None,
+        Some(RefRows {
+            columns: (
+                ColumnRows::new(slice::from_ref(value)),
+                ColumnRows::new(slice::from_ref(row)),
+            ),
+            window,
         })
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
@@ -497,14 +537,46 @@ impl<'w, T> Iterator for MutFetch<'w, T> {
     }
 }
 
+/// The dense rows of `Mut<T>`: the values, their ticks, and the run's window.
+#[doc(hidden)]
+#[allow(private_interfaces)] // plumbing: users name the query types, never these
+#[derive(Debug)]
+pub struct MutRows<'w, T> {
+    columns: (ColumnRowsMut<'w, T>, ColumnRows<'w, RowTicks>),
+    window: ChangeWindow,
+}
+
+#[allow(unsafe_code)] // `get` forwards to the columns' `get`, with the caller's guarantees.
+// SAFETY:
+// - the count and the unit are the columns' tuple's, which keeps the bound;
+// - `get` forwards to the columns', under the same conditions.
+unsafe impl<'w, T> DenseRows for MutRows<'w, T> {
+    const UNIT: usize = <(ColumnRowsMut<'w, T>, ColumnRows<'w, RowTicks>) as DenseRows>::UNIT;
+    #[inline(always)]
+    fn assume_non_null(&self) {
+        self.columns.assume_non_null();
+    }
+    type Item = Mut<'w, T>;
+    #[inline(always)]
+    fn row_count(&self) -> usize {
+        self.columns.row_count()
+    }
+    #[inline(always)]
+    unsafe fn get(&self, off: isize, unit: usize) -> Mut<'w, T> {
+        // SAFETY:
+        // - the caller's guarantees are `get`'s, for the same rows and unit.
+        let (value, row) = unsafe { self.columns.get(off, unit) };
+        Mut { value, row, window: self.window }
+    }
+}
+
 impl<T: Component> QueryData for Mut<'_, T> {
     type Static = Mut<'static, T>;
     type Item<'w> = Mut<'w, T>;
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = MutFetch<'w, T>;
-    type Dense<'w> = MutFetch<'w, T>;
-    type DenseItem<'w> = Mut<'w, T>;
+    type Dense<'w> = MutRows<'w, T>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
@@ -601,20 +673,24 @@ impl<T: Component> QueryData for Mut<'_, T> {
     fn mark_dense(_: &MutFetch<'_, T>) {}
     #[inline]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
-        fetch
-    }
-    #[inline]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        // No window only for a default cursor, whose columns are empty.
+        MutRows {
+            columns: (
+                ColumnRowsMut::new(fetch.values.into_slice()),
+                ColumnRows::new(fetch.rows.as_slice()),
+            ),
+            window: fetch.window.unwrap_or(ChangeWindow::NONE),
+        }
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
         let Mut { value, row, window } = Self::fetch(fetch)?;
-        Some(MutFetch {
-            values: slice::from_mut(value).iter_mut(),
-            rows: slice::from_ref(row).iter(),
-            window: Some(window),
-            sparse: None,
+        Some(MutRows {
+            columns: (
+                ColumnRowsMut::new(slice::from_mut(value)),
+                ColumnRows::new(slice::from_ref(row)),
+            ),
+            window,
         })
     }
     // `Mut` marks on write.

@@ -13,6 +13,8 @@ use crate::storage::Column;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
+use super::dense::{ColumnRows, ColumnRowsMut, CopiedRows, DenseRows, OptionDense, SameRows};
+
 /// A type that a query yields per entity: `&T`, `&mut T`, `Option<Q>`, [`Entity`], and
 /// tuples of up to 12 of these.
 ///
@@ -52,12 +54,9 @@ pub trait QueryData {
     type Columns<'w>;
     /// A cursor over the rows of one table.
     type Fetch<'w>: Default + Send;
-    /// A dense cursor's rows as one iterator: the columns' slice iterators zipped, so the
-    /// query loop steps one index for all of them and the compiler can vectorize it.
-    type Dense<'w>: Iterator<Item = Self::DenseItem<'w>>;
-    /// What [`Dense`](QueryData::Dense) yields: the item, with tuples nested in pairs (the
-    /// shape of a zip); [`unnest`](QueryData::unnest) makes it the item.
-    type DenseItem<'w>;
+    /// A dense cursor's rows: every column addressed from the end of the rows by one shared
+    /// offset, so the query loop steps one counter for all of them ([`DenseRows`]).
+    type Dense<'w>: DenseRows<Item = Self::Item<'w>>;
 
     /// Records the components read and written.
     ///
@@ -115,14 +114,13 @@ pub trait QueryData {
     /// before a loop over all of them.
     fn mark_dense(fetch: &Self::Fetch<'_>);
     /// The `rows` rows of a cursor that [`is_dense`](QueryData::is_dense), after
-    /// [`mark_dense`](QueryData::mark_dense): an iterator that ends after exactly `rows`
-    /// items.
+    /// [`mark_dense`](QueryData::mark_dense), as dense rows. Every column of a cursor holds
+    /// exactly its rows (the table's invariant), so a column part takes its slice whole, and
+    /// parts without columns (`()`, `Has<T>`, an absent `Option`) take `rows`.
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w>;
     /// Whether every row of a matched table yields an item (no sparse component decides per
     /// row), so that a query's `size_hint` is exact.
     fn exact(state: &Self::State) -> bool;
-    /// The item of one dense row.
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w>;
     /// Steps over the next row without handing it out.
     fn skip(fetch: &mut Self::Fetch<'_>);
     /// Whether the next row has an item, without stepping (a sparse component may be
@@ -131,8 +129,8 @@ pub trait QueryData {
     fn present(_fetch: &Self::Fetch<'_>) -> bool {
         true
     }
-    /// The next row of a general cursor as a one-row dense iterator (`None` if the row has
-    /// no item); marks it changed where [`fetch`](QueryData::fetch) would.
+    /// The next row of a general cursor as one dense row (`None` if the row has no item);
+    /// marks it changed where [`fetch`](QueryData::fetch) would.
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>>;
     /// Marks every row of a dense cursor changed one by one (where `&mut T` is handed out):
     /// for a stretch of a table, which a table-wide mark would overshoot.
@@ -246,8 +244,7 @@ impl<T: Component> QueryData for &T {
     type State = ComponentState;
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = ReadFetch<'w, T>;
-    type Dense<'w> = slice::Iter<'w, T>;
-    type DenseItem<'w> = &'w T;
+    type Dense<'w> = ColumnRows<'w, T>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
@@ -356,15 +353,11 @@ impl<T: Component> QueryData for &T {
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
-        fetch.values
-    }
-    #[inline(always)]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        ColumnRows::new(fetch.values.as_slice())
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|v| slice::from_ref(v).iter())
+        Self::fetch(fetch).map(|v| ColumnRows::new(slice::from_ref(v)))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
@@ -505,8 +498,7 @@ impl<T: Component> QueryData for &mut T {
     type State = ComponentState;
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = WriteFetch<'w, T>;
-    type Dense<'w> = slice::IterMut<'w, T>;
-    type DenseItem<'w> = &'w mut T;
+    type Dense<'w> = ColumnRowsMut<'w, T>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
@@ -652,15 +644,11 @@ impl<T: Component> QueryData for &mut T {
     }
     #[inline(always)]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
-        fetch.values
-    }
-    #[inline(always)]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        ColumnRowsMut::new(fetch.values.into_slice())
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|v| slice::from_mut(v).iter_mut())
+        Self::fetch(fetch).map(|v| ColumnRowsMut::new(slice::from_mut(v)))
     }
     fn mark_each(fetch: &Self::Fetch<'_>) {
         for row in fetch.changed.as_slice() {
@@ -709,8 +697,7 @@ impl QueryData for Entity {
     type State = ();
     type Columns<'w> = ();
     type Fetch<'w> = slice::Iter<'w, Entity>;
-    type Dense<'w> = std::iter::Copied<slice::Iter<'w, Entity>>;
-    type DenseItem<'w> = Entity;
+    type Dense<'w> = CopiedRows<'w, Entity>;
 
     fn access(_: &mut Access) -> Result<(), AccessConflict> {
         Ok(())
@@ -770,15 +757,11 @@ impl QueryData for Entity {
     fn mark_dense(_: &Self::Fetch<'_>) {}
     #[inline(always)]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, _rows: usize) -> Self::Dense<'w> {
-        fetch.copied()
-    }
-    #[inline(always)]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        CopiedRows(ColumnRows::new(fetch.as_slice()))
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        fetch.next().map(|e| slice::from_ref(e).iter().copied())
+        fetch.next().map(|e| CopiedRows(ColumnRows::new(slice::from_ref(e))))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline(always)]
@@ -803,7 +786,6 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type Columns<'w> = Option<Q::Columns<'w>>;
     type Fetch<'w> = Option<Q::Fetch<'w>>;
     type Dense<'w> = OptionDense<Q::Dense<'w>>;
-    type DenseItem<'w> = Option<Q::DenseItem<'w>>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         Q::access(access)
@@ -877,16 +859,12 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
     #[inline(always)]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        OptionDense { rows: fetch.map(|f| Q::into_dense(f, rows)), absent: rows }
-    }
-    #[inline(always)]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item.map(Q::unnest)
+        OptionDense::new(fetch.map(|f| Q::into_dense(f, rows)), rows)
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
         let rows = fetch.as_mut().and_then(Q::next_dense);
-        Some(OptionDense { absent: usize::from(rows.is_none()), rows })
+        Some(OptionDense::new(rows, 1))
     }
     fn mark_each(fetch: &Self::Fetch<'_>) {
         if let Some(f) = fetch {
@@ -910,85 +888,25 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
 }
 
-/// The dense rows of an `Option<Q>`: `Q`'s rows where the table has the component, `absent`
-/// times `None` where it does not.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct OptionDense<I> {
-    rows: Option<I>,
-    absent: usize,
-}
-
-impl<I: Iterator> Iterator for OptionDense<I> {
-    type Item = Option<I::Item>;
-    #[inline(always)]
-    fn next(&mut self) -> Option<Option<I::Item>> {
-        match &mut self.rows {
-            Some(rows) => rows.next().map(Some),
-            None if self.absent > 0 => {
-                self.absent -= 1;
-                Some(None)
-            }
-            None => None,
-        }
-    }
-    #[inline]
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match &self.rows {
-            Some(rows) => rows.size_hint(),
-            None => (self.absent, Some(self.absent)),
-        }
-    }
-}
-
 impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
         columns.as_ref().map(Q::copy_columns)
     }
 }
 
-// A tuple's dense rows are its parts' zipped right-nested, `Zip<A, Zip<B, C>>`, which keeps
-// std's one-index zip (every part a slice iterator) for any arity.
+// A tuple's dense rows are its parts' rows side by side, which share one row counter; `()`
+// yields `()` for each row.
 
-/// The type of a tuple's zipped dense rows.
+/// The type of a tuple's dense rows.
 macro_rules! dense_ty {
-    ($w:lifetime;) => { std::iter::RepeatN<()> };
-    ($w:lifetime; $a:ident) => { $a::Dense<$w> };
-    ($w:lifetime; $a:ident, $($rest:ident),+) => {
-        std::iter::Zip<$a::Dense<$w>, dense_ty!($w; $($rest),+)>
-    };
+    ($w:lifetime;) => { SameRows<()> };
+    ($w:lifetime; $($a:ident),+) => { ($($a::Dense<$w>,)+) };
 }
 
-/// The type of one zipped dense row: `(a, (b, c))`.
-macro_rules! dense_item_ty {
-    ($w:lifetime;) => { () };
-    ($w:lifetime; $a:ident) => { $a::DenseItem<$w> };
-    ($w:lifetime; $a:ident, $($rest:ident),+) => {
-        ($a::DenseItem<$w>, dense_item_ty!($w; $($rest),+))
-    };
-}
-
-/// Zips the parts' dense rows.
-macro_rules! dense_zip {
-    ($rows:ident;) => { std::iter::repeat_n((), $rows) };
-    ($rows:ident; $a:ident: $c:ident) => { $a::into_dense($c, $rows) };
-    ($rows:ident; $a:ident: $c:ident, $($rest:ident: $rc:ident),+) => {
-        $a::into_dense($c, $rows).zip(dense_zip!($rows; $($rest: $rc),+))
-    };
-}
-
-/// Zips one-row dense parts: `a.zip(b.zip(c))`.
-macro_rules! zip_parts {
-    () => { std::iter::repeat_n((), 1) };
-    ($a:ident) => { $a };
-    ($a:ident, $($rest:ident),+) => { $a.zip(zip_parts!($($rest),+)) };
-}
-
-/// The pattern of one zipped dense row.
-macro_rules! nested {
-    () => { () };
-    ($a:ident) => { $a };
-    ($a:ident, $($rest:ident),+) => { ($a, nested!($($rest),+)) };
+/// A tuple's dense rows from its parts' (`rows` rows of `()` for the empty tuple).
+macro_rules! dense_parts {
+    ($rows:expr;) => { SameRows::new((), $rows) };
+    ($rows:expr; $($a:expr),+) => { ($($a,)+) };
 }
 
 macro_rules! tuple_query {
@@ -1001,7 +919,6 @@ macro_rules! tuple_query {
             type Columns<'w> = ($($name::Columns<'w>,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
             type Dense<'w> = dense_ty!('w; $($name),*);
-            type DenseItem<'w> = dense_item_ty!('w; $($name),*);
 
             fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
@@ -1094,12 +1011,7 @@ macro_rules! tuple_query {
             #[inline(always)]
             fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
                 let ($($c,)*) = fetch;
-                dense_zip!(rows; $($name: $c),*)
-            }
-            #[inline(always)]
-            fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-                let nested!($($s),*) = item;
-                ($($name::unnest($s),)*)
+                dense_parts!(rows; $($name::into_dense($c, rows)),*)
             }
             #[inline]
             fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
@@ -1111,7 +1023,7 @@ macro_rules! tuple_query {
                 // Every part steps, even when an earlier one has no item for this row.
                 $(let $s = $name::next_dense($c);)*
                 $(let $s = $s?;)*
-                Some(zip_parts!($($s),*))
+                Some(dense_parts!(1; $($s),*))
             }
             fn mark_each(fetch: &Self::Fetch<'_>) {
                 let ($($c,)*) = fetch;

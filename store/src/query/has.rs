@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::slice;
 
 use super::data::{DriverSet, QueryData, ReadOnlyQuery, split_slice};
+use super::dense::SameRows;
 use crate::access::{Access, AccessConflict};
 use crate::component::{Component, ComponentId};
 use crate::entity::Entity;
@@ -63,8 +64,7 @@ impl<T: Component> QueryData for Has<T> {
     type State = HasState;
     type Columns<'w> = HasColumns<'w>;
     type Fetch<'w> = HasFetch<'w>;
-    type Dense<'w> = std::iter::RepeatN<bool>;
-    type DenseItem<'w> = bool;
+    type Dense<'w> = SameRows<bool>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();
@@ -154,15 +154,11 @@ impl<T: Component> QueryData for Has<T> {
     fn mark_dense(_: &HasFetch<'_>) {}
     #[inline]
     fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
-        std::iter::repeat_n(fetch.table_has, rows)
-    }
-    #[inline]
-    fn unnest<'w>(item: Self::DenseItem<'w>) -> Self::Item<'w> {
-        item
+        SameRows::new(fetch.table_has, rows)
     }
     #[inline]
     fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
-        Self::fetch(fetch).map(|has| std::iter::repeat_n(has, 1))
+        Self::fetch(fetch).map(|has| SameRows::new(has, 1))
     }
     fn mark_each(_: &Self::Fetch<'_>) {}
     #[inline]

@@ -1,13 +1,15 @@
 //! `QueryIter`: the iterator a plain `for` loop over a query uses, as fast as `for_each`.
 //!
-//! The iterator is two parts. `dense` is the current table's columns as one zipped slice
-//! iterator, stepped by one index per item: that is all `next` touches for tables that need
-//! no per-row check, and it is small enough that the compiler keeps it in registers across
-//! the user's loop. Everything else (which table is next, the per-row checked cursors of
-//! sparse components and change filters, the columns still to be handed out) sits behind a
-//! `Box` in a [`Cursor`], so calling into it never takes the address of the loop's state.
+//! The iterator is two parts. `dense` is the current table's columns as [`DenseIter`]: a
+//! pointer past each column's end and one counter for all of them, stepped once per item
+//! (`query/dense.rs`). That is all `next` touches for tables that need no per-row check, and
+//! it is small enough that the compiler keeps it in registers across the user's loop.
+//! Everything else (which table is next, the per-row checked cursors of sparse components
+//! and change filters, the columns still to be handed out) sits behind a `Box` in a
+//! [`Cursor`], so calling into it never takes the address of the loop's state.
 
 use super::data::QueryData;
+use super::dense::DenseIter;
 use super::filter::QueryFilter;
 use super::state::{QueryState, StateRef};
 use crate::storage::{Storage, Table};
@@ -32,7 +34,7 @@ use crate::storage::{Storage, Table};
 pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
     /// The current table's rows when it needs no per-row check; empty otherwise (not an
     /// `Option`, which would cost a check per item).
-    dense: Q::Dense<'w>,
+    dense: DenseIter<Q::Dense<'w>>,
     cursor: Box<Cursor<'w, 's, Q, F>>,
 }
 
@@ -61,11 +63,14 @@ impl<Q: QueryData, F: QueryFilter> std::fmt::Debug for QueryIter<'_, '_, Q, F> {
     }
 }
 
-fn empty_dense<'w, Q: QueryData>() -> Q::Dense<'w> {
-    Q::into_dense(Default::default(), 0)
+fn empty_dense<'w, Q: QueryData>() -> DenseIter<Q::Dense<'w>> {
+    DenseIter::new(Q::into_dense(Default::default(), 0))
 }
 
 impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
+    /// Inlined, so that the user's loop sees the first (empty) dense rows' pointers: known
+    /// not null, as the compiler must know every dense pointer to be (see [`Cursor::step`]).
+    #[inline]
     pub(crate) fn new(
         storage: &'w Storage,
         state: StateRef<'s, Q, F>,
@@ -126,17 +131,21 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
     /// every table switch (fragmented_iter: 7,116 -> 6,487 instructions); the per-row loop
     /// (`step_rows`) and the set walk (`step_set`) stay out of line, so the dense cursor
     /// keeps its registers.
+    ///
+    /// Each return makes its own [`DenseIter`], so that the compiler learns there, before
+    /// the paths merge, that the rows' pointers are not null (`DenseIter::new`): the user's
+    /// loop then checks no item for `None`.
     #[inline]
-    fn step(&mut self) -> Option<Q::Dense<'w>> {
+    fn step(&mut self) -> Option<DenseIter<Q::Dense<'w>>> {
         if self.rows > 0
             && let Some(rows) = self.step_rows()
         {
-            return Some(rows);
+            return Some(DenseIter::new(rows));
         }
         // The table switch, kept apart from the per-row loop of `step_rows` so that it
         // saves and loads only the few registers it needs.
         if self.walks_set {
-            return self.step_set();
+            return self.step_set().map(DenseIter::new);
         }
         loop {
             let columns = self.columns.as_mut()?;
@@ -151,11 +160,11 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 // Every row is handed out from here: mark them changed in one store, as
                 // `for_each` does.
                 Q::mark_dense(&fetch);
-                return Some(Q::into_dense(fetch, table.len()));
+                return Some(DenseIter::new(Q::into_dense(fetch, table.len())));
             }
             (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
             if let Some(rows) = self.step_rows() {
-                return Some(rows);
+                return Some(DenseIter::new(rows));
             }
         }
     }
@@ -236,9 +245,9 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
     #[inline]
     fn next(&mut self) -> Option<Q::Item<'w>> {
         loop {
-            // The hot path: one index step of the current table's zipped slices.
+            // The hot path: one step of the current table's counter.
             if let Some(item) = self.dense.next() {
-                return Some(Q::unnest(item));
+                return Some(item);
             }
             self.dense = self.cursor.step()?;
         }
@@ -256,7 +265,7 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
         // The rest of the current table, then every table left, with the cursors in locals
         // (not fields), so they stay in registers and are never stored back.
         let dense = std::mem::replace(&mut self.dense, empty_dense::<Q>());
-        let mut acc = dense.fold(init, |acc, item| g(acc, Q::unnest(item)));
+        let mut acc = dense.fold(init, &mut g);
         let cursor = &mut *self.cursor;
         let (fetch, filter) =
             (std::mem::take(&mut cursor.fetch), std::mem::take(&mut cursor.filter));
@@ -327,9 +336,7 @@ pub(super) fn run_rows<'w, Q: QueryData, F: QueryFilter, B>(
     if Q::is_dense(&fetch) && F::passes_all(&filter) {
         // Every row of the cursor is handed out below: mark them changed in one pass.
         Q::mark_dense(&fetch);
-        for item in Q::into_dense(fetch, rows) {
-            acc = g(acc, Q::unnest(item));
-        }
+        acc = DenseIter::fold_all(Q::into_dense(fetch, rows), acc, &mut *g);
     } else {
         for _ in 0..rows {
             if F::filter(&mut filter) {

@@ -21,6 +21,7 @@
 mod access;
 mod change;
 mod data;
+mod dense;
 mod filter;
 mod has;
 mod iter;
@@ -28,10 +29,13 @@ mod many;
 mod state;
 
 pub use crate::lend::{ExclusiveTokens, SharedTokens, TokenRequest, TokenSource};
-pub use change::{Mut, MutFetch, Ref, RefFetch};
+pub use change::{Mut, MutFetch, MutRows, Ref, RefFetch, RefRows};
 pub use data::{
-    ComponentState, DriverSet, OptionDense, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery,
-    WriteColumns, WriteFetch,
+    ComponentState, DriverSet, QueryData, ReadColumns, ReadFetch, ReadOnlyQuery, WriteColumns,
+    WriteFetch,
+};
+pub use dense::{
+    ColumnRows, ColumnRowsMut, CopiedRows, DenseIter, DenseRows, OptionDense, SameRows,
 };
 pub use filter::{
     Added, Changed, FilterState, Or, PresenceFetch, QueryFilter, TickFetch, With, Without,
