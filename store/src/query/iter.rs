@@ -7,6 +7,7 @@
 //! Everything else (which table is next, the per-row checked cursors of sparse components
 //! and change filters, the columns still to be handed out) sits behind a `Box` in a
 //! [`Cursor`], so calling into it never takes the address of the loop's state.
+#![allow(unsafe_code)] // The table switch reads the matched table and the cursor's parts unchecked, by `end`'s invariant.
 
 use super::data::QueryData;
 use super::dense::DenseIter;
@@ -39,6 +40,12 @@ pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
 }
 
 /// Where a query iterator is between tables, and its per-row checked cursors.
+///
+/// # Invariants
+///
+/// `end <= state.matched.len()`, and `end > 0` only when `state` and `columns` are `Some`;
+/// neither is ever changed after the cursor is made, nor `state.matched` while it lives
+/// (the state is borrowed, or owned by the cursor).
 struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     /// Rows left in the current table's general (per-row checked) cursors.
     rows: usize,
@@ -49,6 +56,15 @@ struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     state: Option<StateRef<'s, Q, F>>,
     columns: Option<Q::Columns<'w>>,
     next_table: usize,
+    /// The table walk's one check per switch: the matched tables below `end` are still to
+    /// come. Zero (so every switch goes to [`Cursor::step_cold`]) while the per-row cursors
+    /// have rows, for an all-sparse query, and for a query that matches nothing.
+    ///
+    /// Not above `state.matched.len()`, and not zero only when `state` and `columns` are
+    /// `Some` (the table walk's `unwrap_unchecked`s rely on it).
+    end: usize,
+    /// `end` as it was made (`end` while it is zeroed for the per-row cursors).
+    parked_end: usize,
     /// Every row of a matched table yields an item: `size_hint` is exact.
     exact: bool,
     /// An all-sparse query: its one source is the driver's set, not the tables.
@@ -80,6 +96,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
     ) -> Self {
         let exact = Q::exact(&state.q) && F::exact(&state.f);
         let walks_set = state.driver.is_some();
+        let end = if walks_set || columns.is_none() { 0 } else { state.matched.len() };
         QueryIter {
             dense: empty_dense::<Q>(),
             cursor: Box::new(Cursor {
@@ -90,6 +107,8 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 state: Some(state),
                 columns,
                 next_table: 0,
+                end,
+                parked_end: end,
                 exact,
                 walks_set,
                 last_run,
@@ -110,6 +129,8 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 state: None,
                 columns: None,
                 next_table: 0,
+                end: 0,
+                parked_end: 0,
                 exact: true,
                 walks_set: false,
                 last_run: 0,
@@ -137,41 +158,60 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
     /// loop then checks no item for `None`.
     #[inline]
     fn step(&mut self) -> Option<DenseIter<Q::Dense<'w>>> {
-        if self.rows > 0
-            && let Some(rows) = self.step_rows()
-        {
-            return Some(DenseIter::new(rows));
-        }
-        // The table switch, kept apart from the per-row loop of `step_rows` so that it
-        // saves and loads only the few registers it needs.
-        if self.walks_set {
-            return self.step_set().map(DenseIter::new);
-        }
         loop {
-            let columns = self.columns.as_mut()?;
-            let state = self.state.as_deref()?;
-            let &t = state.matched.get(self.next_table)?;
-            self.next_table += 1;
-            let table: &'w Table = self.storage.table(t);
-            let fetch = Q::fetch_table(&state.q, columns, table, (self.last_run, self.this_run));
-            let filter =
-                F::fetch_table(&state.f, self.storage, table, self.last_run, self.this_run);
-            if Q::is_dense(&fetch) && F::passes_all(&filter) {
-                // Every row is handed out from here: mark them changed in one store, as
-                // `for_each` does.
-                Q::mark_dense(&fetch);
-                return Some(DenseIter::new(Q::into_dense(fetch, table.len())));
+            // The table switch: one compare decides it (see `end`), and it loads only the
+            // few values it needs, apart from the per-row loop of `step_rows`.
+            if self.next_table < self.end {
+                // SAFETY:
+                // - `end` is not zero, so `state` and `columns` are `Some` (`end`'s
+                //   invariant).
+                let (state, columns) = unsafe {
+                    (
+                        self.state.as_deref().unwrap_unchecked(),
+                        self.columns.as_mut().unwrap_unchecked(),
+                    )
+                };
+                // SAFETY:
+                // - `next_table < end <= state.matched.len()` (`end`'s invariant).
+                let t = unsafe { *state.matched.get_unchecked(self.next_table) };
+                self.next_table += 1;
+                let table: &'w Table = self.storage.table(t);
+                let ticks = (self.last_run, self.this_run);
+                let fetch = Q::fetch_table(&state.q, columns, table, ticks);
+                let filter = F::fetch_table(&state.f, self.storage, table, ticks.0, ticks.1);
+                if Q::is_dense(&fetch) && F::passes_all(&filter) {
+                    // Every row is handed out from here: mark them changed in one store, as
+                    // `for_each` does.
+                    Q::mark_dense(&fetch);
+                    return Some(DenseIter::new(Q::into_dense(fetch, table.len())));
+                }
+                (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
+                // The per-row cursors go first: park the table walk until they are done.
+                (self.parked_end, self.end) = (self.end, 0);
             }
-            (self.fetch, self.filter, self.rows) = (fetch, filter, table.len());
-            if let Some(rows) = self.step_rows() {
+            if (self.rows > 0 || self.walks_set)
+                && let Some(rows) = self.step_cold()
+            {
                 return Some(DenseIter::new(rows));
+            }
+            // The per-row cursors are used up: resume the table walk (where it was parked).
+            self.end = self.parked_end;
+            if self.next_table >= self.end {
+                return None;
             }
         }
     }
 
-    /// `step` for an all-sparse query: its one source is the driver's set. Apart from the
-    /// table loop, whose registers it would otherwise crowd.
+    /// `step` where the table walk has nothing to hand out: the rows of the per-row
+    /// cursors, or the set walk of an all-sparse query. Out of line, apart from the table
+    /// walk, whose registers it would otherwise crowd.
     #[inline(never)]
+    fn step_cold(&mut self) -> Option<Q::Dense<'w>> {
+        if self.walks_set { self.step_set() } else { self.step_rows() }
+    }
+
+    /// `step` for an all-sparse query: its one source is the driver's set.
+    #[inline(always)]
     fn step_set(&mut self) -> Option<Q::Dense<'w>> {
         if self.next_table == 0 {
             self.next_table = 1;
