@@ -343,6 +343,7 @@ impl<T: Component> QueryData for Ref<'_, T> {
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = RefFetch<'w, T>;
     type Dense<'w> = RefRows<'w, T>;
+    type TableCache = ();
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
@@ -577,6 +578,7 @@ impl<T: Component> QueryData for Mut<'_, T> {
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = MutFetch<'w, T>;
     type Dense<'w> = MutRows<'w, T>;
+    type TableCache = ();
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()

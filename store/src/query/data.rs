@@ -105,6 +105,28 @@ pub trait QueryData {
         table: &'w Table,
         ticks: (u32, u32),
     ) -> Self::Fetch<'w>;
+    /// What [`fetch_table`](QueryData::fetch_table) looks up in a table (where its columns
+    /// sit), found once, when a query state matches the table: a run's table switch then
+    /// skips the look-up ([`fetch_cached`](QueryData::fetch_cached)). `()` where nothing is
+    /// worth keeping.
+    type TableCache: Copy + Default + Send + Sync + 'static;
+    /// `table`'s cache.
+    #[inline]
+    fn table_cache(_state: &Self::State, _table: &Table) -> Self::TableCache {
+        Default::default()
+    }
+    /// [`fetch_table`](QueryData::fetch_table), with `table`'s cache from
+    /// [`table_cache`](QueryData::table_cache) for the same state.
+    #[inline(always)]
+    fn fetch_cached<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        table: &'w Table,
+        _cache: Self::TableCache,
+        ticks: (u32, u32),
+    ) -> Self::Fetch<'w> {
+        Self::fetch_table(state, columns, table, ticks)
+    }
     /// The next row's item; `None` if the row does not match (a sparse component is absent).
     fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>>;
     /// Whether the cursor needs no per-row lookups (no sparse component in this table's
@@ -197,6 +219,27 @@ impl ComponentState {
     }
 }
 
+/// Where a table's column of one component sits: the component's index among the table's
+/// (for its ticks) and the column's arena position. `None` in a [`QueryData::TableCache`]
+/// where the table has no such column (a sparse component).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableColumn {
+    index: u32,
+    position: u32,
+}
+
+impl TableColumn {
+    fn of(state: &ComponentState, table: &Table) -> Option<Self> {
+        if state.sparse {
+            return None;
+        }
+        let index = table.index_of(state.id)?;
+        let position = table.column_position(index);
+        Some(TableColumn { index: index as u32, position: position as u32 })
+    }
+}
+
 /// Shared access to every column of `T`.
 #[doc(hidden)]
 #[derive(Debug)]
@@ -245,9 +288,29 @@ impl<T: Component> QueryData for &T {
     type Columns<'w> = ReadColumns<'w, T>;
     type Fetch<'w> = ReadFetch<'w, T>;
     type Dense<'w> = ColumnRows<'w, T>;
+    type TableCache = Option<TableColumn>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.read::<T>()
+    }
+    fn table_cache(state: &ComponentState, table: &Table) -> Option<TableColumn> {
+        TableColumn::of(state, table)
+    }
+    #[inline(always)]
+    fn fetch_cached<'w>(
+        state: &ComponentState,
+        columns: &mut ReadColumns<'w, T>,
+        table: &'w Table,
+        cache: Option<TableColumn>,
+        ticks: (u32, u32),
+    ) -> ReadFetch<'w, T> {
+        match (columns.sparse, cache) {
+            (None, Some(c)) => {
+                let column = &columns.columns[c.position as usize];
+                ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
+            }
+            _ => Self::fetch_table(state, columns, table, ticks),
+        }
     }
     fn register(world: &mut World) {
         world.init_component::<T>();
@@ -499,9 +562,37 @@ impl<T: Component> QueryData for &mut T {
     type Columns<'w> = WriteColumns<'w, T>;
     type Fetch<'w> = WriteFetch<'w, T>;
     type Dense<'w> = ColumnRowsMut<'w, T>;
+    type TableCache = Option<TableColumn>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.write::<T>()
+    }
+    fn table_cache(state: &ComponentState, table: &Table) -> Option<TableColumn> {
+        TableColumn::of(state, table)
+    }
+    // Always inlined, as `fetch_table`.
+    #[inline(always)]
+    fn fetch_cached<'w>(
+        state: &ComponentState,
+        columns: &mut WriteColumns<'w, T>,
+        table: &'w Table,
+        cache: Option<TableColumn>,
+        ticks: (u32, u32),
+    ) -> WriteFetch<'w, T> {
+        match (columns, cache) {
+            (WriteColumns::Dense { rest, consumed }, Some(c)) => {
+                let column = take_column(rest, consumed, c.position as usize);
+                let table_ticks = table.ticks(c.index as usize);
+                WriteFetch {
+                    values: column.as_mut_slice::<T>().iter_mut(),
+                    changed: table_ticks.rows.iter(),
+                    ticks: Some(table_ticks),
+                    tick: ticks.1,
+                    sparse: None,
+                }
+            }
+            (columns, _) => Self::fetch_table(state, columns, table, ticks),
+        }
     }
     fn register(world: &mut World) {
         world.init_component::<T>();
@@ -698,6 +789,7 @@ impl QueryData for Entity {
     type Columns<'w> = ();
     type Fetch<'w> = slice::Iter<'w, Entity>;
     type Dense<'w> = CopiedRows<'w, Entity>;
+    type TableCache = ();
 
     fn access(_: &mut Access) -> Result<(), AccessConflict> {
         Ok(())
@@ -786,6 +878,7 @@ impl<Q: QueryData> QueryData for Option<Q> {
     type Columns<'w> = Option<Q::Columns<'w>>;
     type Fetch<'w> = Option<Q::Fetch<'w>>;
     type Dense<'w> = OptionDense<Q::Dense<'w>>;
+    type TableCache = ();
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         Q::access(access)
@@ -919,6 +1012,7 @@ macro_rules! tuple_query {
             type Columns<'w> = ($($name::Columns<'w>,)*);
             type Fetch<'w> = ($($name::Fetch<'w>,)*);
             type Dense<'w> = dense_ty!('w; $($name),*);
+            type TableCache = ($($name::TableCache,)*);
 
             fn access(access: &mut Access) -> Result<(), AccessConflict> {
                 $($name::access(access)?;)*
@@ -979,6 +1073,23 @@ macro_rules! tuple_query {
                 let ($($s,)*) = state;
                 let ($($c,)*) = columns;
                 ($($name::fetch_table($s, $c, table, ticks),)*)
+            }
+            fn table_cache(state: &Self::State, table: &Table) -> Self::TableCache {
+                let ($($s,)*) = state;
+                ($($name::table_cache($s, table),)*)
+            }
+            #[inline(always)]
+            fn fetch_cached<'w>(
+                state: &Self::State,
+                columns: &mut Self::Columns<'w>,
+                table: &'w Table,
+                cache: Self::TableCache,
+                ticks: (u32, u32),
+            ) -> Self::Fetch<'w> {
+                let ($($s,)*) = state;
+                let ($($c,)*) = columns;
+                let ($($name,)*) = cache;
+                ($($name::fetch_cached($s, $c, table, $name, ticks),)*)
             }
             #[inline(always)]
             fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {

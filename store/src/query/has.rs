@@ -65,6 +65,7 @@ impl<T: Component> QueryData for Has<T> {
     type Columns<'w> = HasColumns<'w>;
     type Fetch<'w> = HasFetch<'w>;
     type Dense<'w> = SameRows<bool>;
+    type TableCache = ();
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
         access.filter::<T>();

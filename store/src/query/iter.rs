@@ -43,7 +43,7 @@ pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
 ///
 /// # Invariants
 ///
-/// `end <= state.matched.len()`, and `end > 0` only when `state` and `columns` are `Some`;
+/// `end <= state.matched.len()` (`state.caches` is as long), and `end > 0` only when `state` and `columns` are `Some`;
 /// neither is ever changed after the cursor is made, nor `state.matched` while it lives
 /// (the state is borrowed, or owned by the cursor).
 struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
@@ -172,12 +172,18 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                     )
                 };
                 // SAFETY:
-                // - `next_table < end <= state.matched.len()` (`end`'s invariant).
-                let t = unsafe { *state.matched.get_unchecked(self.next_table) };
+                // - `next_table < end <= state.matched.len()` (`end`'s invariant), which is
+                //   `state.caches.len()` (`caches` is parallel to `matched`).
+                let (t, cache) = unsafe {
+                    (
+                        *state.matched.get_unchecked(self.next_table),
+                        *state.caches.get_unchecked(self.next_table),
+                    )
+                };
                 self.next_table += 1;
                 let table: &'w Table = self.storage.table(t);
                 let ticks = (self.last_run, self.this_run);
-                let fetch = Q::fetch_table(&state.q, columns, table, ticks);
+                let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
                 let filter = F::fetch_table(&state.f, self.storage, table, ticks.0, ticks.1);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {
                     // Every row is handed out from here: mark them changed in one store, as
@@ -336,9 +342,10 @@ pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
     if state.driver.is_some() {
         return fold_set(storage, state, columns, from, ticks, acc, g);
     }
-    for &t in state.matched.get(from..).unwrap_or_default() {
+    let caches = state.caches.get(from..).unwrap_or_default();
+    for (&t, &cache) in state.matched.get(from..).unwrap_or_default().iter().zip(caches) {
         let table: &'w Table = storage.table(t);
-        let fetch = Q::fetch_table(&state.q, columns, table, ticks);
+        let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
         let filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
         acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
     }

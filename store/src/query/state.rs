@@ -49,6 +49,9 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     /// The tokens a run takes, sorted.
     tokens: SmallVec<[TokenId; 4]>,
     pub(super) matched: Vec<u32>,
+    /// Parallel to `matched` (pushed together, never removed): each matched table's
+    /// [`QueryData::TableCache`].
+    pub(super) caches: Vec<Q::TableCache>,
     /// By table index: whether the table is in `matched`.
     pub(super) is_matched: Vec<bool>,
     /// For a query whose components are all sparse: the one whose set it walks instead of
@@ -115,6 +118,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
+            caches: Vec::new(),
             is_matched: Vec::new(),
             last_run: 0,
             _types: PhantomData,
@@ -139,6 +143,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             tokens: access.token_ids(storage),
             access,
             matched: Vec::new(),
+            caches: Vec::new(),
             is_matched: Vec::new(),
             last_run: 0,
             _types: PhantomData,
@@ -191,6 +196,7 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
             self.is_matched.push(m);
             if m {
                 self.matched.push(t as u32);
+                self.caches.push(Q::table_cache(&self.q, table));
             }
         }
     }
