@@ -501,9 +501,11 @@ pub(super) fn take_column<'w>(
     pos: usize,
 ) -> &'w mut Column {
     let skip = pos.checked_sub(*consumed).expect("tables are visited in increasing order");
-    let (column, tail) = (std::mem::take(rest).get_mut(skip..))
-        .and_then(<[Column]>::split_first_mut)
-        .expect("a table's column is in its arena");
+    // Checked before `rest` is taken, so that no panic comes between taking it and storing
+    // the tail: the compiler then drops the store of the empty slice (a table switch of a
+    // plain `for` loop stores its columns back to memory).
+    assert!(skip < rest.len(), "a table's column is in its arena");
+    let (column, tail) = std::mem::take(rest)[skip..].split_first_mut().expect("checked above");
     *rest = tail;
     *consumed = pos + 1;
     column
