@@ -163,23 +163,19 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
             // few values it needs, apart from the per-row loop of `step_rows`.
             if self.next_table < self.end {
                 // SAFETY:
-                // - `end` is not zero, so `state` and `columns` are `Some` (`end`'s
-                //   invariant).
-                let (state, columns) = unsafe {
-                    (
-                        self.state.as_deref().unwrap_unchecked(),
-                        self.columns.as_mut().unwrap_unchecked(),
-                    )
-                };
+                // - `end` is not zero, so `state` is `Some` (`end`'s invariant).
+                let state = unsafe { self.state.as_deref().unwrap_unchecked() };
                 // SAFETY:
-                // - `next_table < end <= state.matched.len()` (`end`'s invariant), which is
-                //   `state.caches.len()` (`caches` is parallel to `matched`).
-                let (t, cache) = unsafe {
-                    (
-                        *state.matched.get_unchecked(self.next_table),
-                        *state.caches.get_unchecked(self.next_table),
-                    )
-                };
+                // - `end` is not zero, so `columns` is `Some` (`end`'s invariant).
+                let columns = unsafe { self.columns.as_mut().unwrap_unchecked() };
+                let i = self.next_table;
+                // SAFETY:
+                // - `i < end <= state.matched.len()` (`end`'s invariant).
+                let t = unsafe { *state.matched.get_unchecked(i) };
+                // SAFETY:
+                // - `i < state.matched.len()`, which is `state.caches.len()` (`caches` is
+                //   parallel to `matched`).
+                let cache = unsafe { *state.caches.get_unchecked(i) };
                 self.next_table += 1;
                 let table: &'w Table = self.storage.table(t);
                 let ticks = (self.last_run, self.this_run);
