@@ -11,7 +11,7 @@ use std::slice;
 
 use super::data::{
     ComponentState, DriverSet, QueryData, ReadColumns, ReadOnlyQuery, WriteColumns, sparse_items,
-    sparse_rows, split_slice, split_slice_mut, take_column,
+    sparse_rows, split_slice, split_slice_mut,
 };
 use super::dense::{ColumnRows, ColumnRowsMut, DenseRows};
 use super::filter::is_newer;
@@ -612,12 +612,12 @@ impl<T: Component> QueryData for Mut<'_, T> {
         ticks: (u32, u32),
     ) -> MutFetch<'w, T> {
         match columns {
-            WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
+            WriteColumns::Dense(columns) => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = take_column(rest, consumed, table.column_position(i));
+                    let values = columns.take(table.column_position(i));
                     let t = table.ticks(i);
                     MutFetch {
-                        values: column.as_mut_slice::<T>().iter_mut(),
+                        values: values.iter_mut(),
                         rows: t.rows.iter(),
                         window: Some(ChangeWindow::new(Some(t), ticks)),
                         sparse: None,

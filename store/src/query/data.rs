@@ -1,6 +1,9 @@
 //! What a query yields per entity: `&T`, `&mut T`, `Option<_>`, `Entity`, tuples.
+#![allow(unsafe_code)] // A run's columns are typed once, and a table switch takes its column unchecked.
 
+use std::any::TypeId;
 use std::marker::PhantomData;
+use std::ptr::NonNull;
 use std::slice;
 
 use crate::access::{Access, AccessConflict, AccessKey};
@@ -9,7 +12,7 @@ use crate::entity::Entity;
 use crate::error::QueryError;
 use crate::lend::{TokenRequest, TokenSource};
 use crate::primitives::AtomicCell;
-use crate::storage::Column;
+use crate::storage::{Column, ComponentStore};
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
@@ -241,12 +244,33 @@ impl TableColumn {
 }
 
 /// Shared access to every column of `T`.
+///
+/// # Invariants
+///
+/// Every column in `columns` holds values of type `T` (checked when the run takes them, in
+/// [`QueryData::columns`], the only place one is made).
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct ReadColumns<'w, T> {
     pub(super) columns: &'w [Column],
     pub(super) sparse: Option<&'w SparseSet>,
     _type: PhantomData<&'w T>,
+}
+
+impl<'w, T: 'static> ReadColumns<'w, T> {
+    /// The values of the column at arena position `pos`, without a type check (done once
+    /// for the run).
+    ///
+    /// # Panics
+    ///
+    /// If `pos` is outside the arena.
+    #[inline(always)]
+    fn column(&self, pos: usize) -> &'w [T] {
+        let column: &'w Column = &self.columns[pos];
+        // SAFETY:
+        // - every column here holds `T` (Invariants).
+        unsafe { column.as_slice_unchecked::<T>() }
+    }
 }
 
 impl<T> Clone for ReadColumns<'_, T> {
@@ -306,8 +330,7 @@ impl<T: Component> QueryData for &T {
     ) -> ReadFetch<'w, T> {
         match (columns.sparse, cache) {
             (None, Some(c)) => {
-                let column = &columns.columns[c.position as usize];
-                ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
+                ReadFetch { values: columns.column(c.position as usize).iter(), sparse: None }
             }
             _ => Self::fetch_table(state, columns, table, ticks),
         }
@@ -368,6 +391,12 @@ impl<T: Component> QueryData for &T {
             .columns()
             .as_slice(owner)
             .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
+        // Every column of the store holds its type (`ComponentStore`'s invariant): checked
+        // here once, for `ReadColumns`'s invariant.
+        assert!(
+            store.info().type_id() == TypeId::of::<T>(),
+            "the store of a component's id holds it"
+        );
         Ok(ReadColumns { columns, sparse: store.sparse(), _type: PhantomData })
     }
     fn reborrow<'a>(columns: &'a mut ReadColumns<'_, T>) -> ReadColumns<'a, T> {
@@ -382,10 +411,10 @@ impl<T: Component> QueryData for &T {
     ) -> ReadFetch<'w, T> {
         match columns.sparse {
             None => match table.index_of(state.id) {
-                Some(i) => {
-                    let column = &columns.columns[table.column_position(i)];
-                    ReadFetch { values: column.as_slice::<T>().iter(), sparse: None }
-                }
+                Some(i) => ReadFetch {
+                    values: columns.column(table.column_position(i)).iter(),
+                    sparse: None,
+                },
                 None => ReadFetch::default(),
             },
             Some(set) => ReadFetch {
@@ -473,8 +502,8 @@ pub(super) fn split_slice_mut<T>(s: &mut [T], at: usize) -> (&mut [T], &mut [T])
 #[allow(private_interfaces)] // plumbing: users name the query types, never these
 #[derive(Debug)]
 pub enum WriteColumns<'w, T> {
-    /// The table columns not handed out yet: `rest` starts at arena position `consumed`.
-    Dense { rest: &'w mut [Column], consumed: usize },
+    /// The table columns, each handed out at most once, in increasing arena position.
+    Dense(TableColumnsMut<'w, T>),
     /// The sparse set's values: `whole` until a cursor needs them, then either handed out
     /// whole (to an all-sparse query walking this set) or split into `items`, each taken at
     /// most once (by per-row look-ups).
@@ -494,21 +523,100 @@ pub(super) fn sparse_items<'a, 'w, T>(
     items
 }
 
-#[inline]
-pub(super) fn take_column<'w>(
-    rest: &mut &'w mut [Column],
-    consumed: &mut usize,
-    pos: usize,
-) -> &'w mut Column {
-    let skip = pos.checked_sub(*consumed).expect("tables are visited in increasing order");
-    // Checked before `rest` is taken, so that no panic comes between taking it and storing
-    // the tail: the compiler then drops the store of the empty slice (a table switch of a
-    // plain `for` loop stores its columns back to memory).
-    assert!(skip < rest.len(), "a table's column is in its arena");
-    let (column, tail) = std::mem::take(rest)[skip..].split_first_mut().expect("checked above");
-    *rest = tail;
-    *consumed = pos + 1;
-    column
+/// The table columns of `T` in one run: the arena positions `next..len` are not handed out
+/// yet. A table switch takes its column by the position the query state cached, with one
+/// bounds compare and no walk over the columns before it.
+///
+/// # Invariants
+///
+/// - `base` points to `len` columns of one arena, borrowed exclusively for `'w` (made once
+///   from a `&'w mut [Column]`, which is not used again);
+/// - every one of them holds values of type `T`;
+/// - `next <= len`, and no reference to a column at a position `next..len` is alive: a
+///   column is handed out only by [`take`](TableColumnsMut::take), which then moves `next`
+///   past it, and a [`reborrow`](TableColumnsMut::reborrow) borrows this value until its
+///   own columns are gone.
+#[doc(hidden)]
+pub struct TableColumnsMut<'w, T> {
+    base: NonNull<Column>,
+    len: usize,
+    next: usize,
+    _borrow: PhantomData<(&'w mut [Column], &'w mut [T])>,
+}
+
+// SAFETY:
+// - a `TableColumnsMut` is an exclusive borrow of columns of `T` (Invariants), as
+//   `&mut [Column]` typed `&mut [T]` is, which is `Send` when `T: Send`.
+unsafe impl<T: Send> Send for TableColumnsMut<'_, T> {}
+// SAFETY:
+// - through `&TableColumnsMut` nothing is reachable (`take` needs `&mut`); `Sync` as
+//   `&mut [T]` is, when `T: Sync`.
+unsafe impl<T: Sync> Sync for TableColumnsMut<'_, T> {}
+
+impl<T> std::fmt::Debug for TableColumnsMut<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableColumnsMut").field("len", &self.len).field("next", &self.next).finish()
+    }
+}
+
+impl<'w, T: 'static> TableColumnsMut<'w, T> {
+    /// The columns of `store`, taken with its token.
+    ///
+    /// # Panics
+    ///
+    /// If `store` is not `T`'s (a world's store at `T`'s id always is).
+    ///
+    /// # Safety
+    ///
+    /// `columns` is `store`'s arena, as a slice.
+    unsafe fn new(store: &ComponentStore, columns: &'w mut [Column]) -> Self {
+        // Every column of the store holds its type (`ComponentStore`'s invariant), and
+        // `columns` are the store's (the caller's guarantee): checked here once, for the
+        // Invariants.
+        assert!(
+            store.info().type_id() == TypeId::of::<T>(),
+            "the store of a component's id holds it"
+        );
+        TableColumnsMut {
+            len: columns.len(),
+            base: NonNull::from(columns).cast(),
+            next: 0,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The values of the column at arena position `pos`.
+    ///
+    /// # Panics
+    ///
+    /// If `pos` was passed (a lower position than one taken before: tables come in increasing
+    /// index order, and their columns' positions grow with it) or is outside the arena.
+    #[inline(always)]
+    pub(super) fn take(&mut self, pos: usize) -> &'w mut [T] {
+        // One compare for both bounds: `next <= len` (Invariants).
+        assert!(
+            pos.wrapping_sub(self.next) < self.len - self.next,
+            "a column taken twice or outside its arena"
+        );
+        self.next = pos + 1;
+        // SAFETY:
+        // - `pos < len`, so `base + pos` is a column of the borrowed arena (Invariants);
+        // - `pos >= next` (the old one), so no reference to it is alive (Invariants), and
+        //   `next` is now past it, so it is handed out only this once while this value lives;
+        // - it stays borrowed for `'w` (Invariants).
+        let column = unsafe { &mut *self.base.as_ptr().add(pos) };
+        // SAFETY:
+        // - every column here holds `T` (Invariants).
+        unsafe { column.as_mut_slice_unchecked::<T>() }
+    }
+
+    /// A shorter borrow, which takes from the columns not handed out yet.
+    #[inline]
+    pub(super) fn reborrow(&mut self) -> TableColumnsMut<'_, T> {
+        // The new value's columns are those at `next..len`, which this one hands out no more
+        // while it is borrowed (Invariants hold for both).
+        TableColumnsMut { base: self.base, len: self.len, next: self.next, _borrow: PhantomData }
+    }
 }
 
 /// Takes the values of `entities` (a table's or another sparse set's) out of a sparse
@@ -582,11 +690,11 @@ impl<T: Component> QueryData for &mut T {
         ticks: (u32, u32),
     ) -> WriteFetch<'w, T> {
         match (columns, cache) {
-            (WriteColumns::Dense { rest, consumed }, Some(c)) => {
-                let column = take_column(rest, consumed, c.position as usize);
+            (WriteColumns::Dense(columns), Some(c)) => {
+                let values = columns.take(c.position as usize);
                 let table_ticks = table.ticks(c.index as usize);
                 WriteFetch {
-                    values: column.as_mut_slice::<T>().iter_mut(),
+                    values: values.iter_mut(),
                     changed: table_ticks.rows.iter(),
                     ticks: Some(table_ticks),
                     tick: ticks.1,
@@ -623,7 +731,9 @@ impl<T: Component> QueryData for &mut T {
             .as_mut_slice(owner)
             .map_err(|_| QueryError::WrongToken { component: request.key.type_name() })?;
         Ok(match store.sparse() {
-            None => WriteColumns::Dense { rest: columns, consumed: 0 },
+            // SAFETY:
+            // - `columns` is `store`'s arena, taken above.
+            None => WriteColumns::Dense(unsafe { TableColumnsMut::new(store, columns) }),
             Some(set) => WriteColumns::Sparse {
                 whole: columns.first_mut().map(Column::as_mut_slice::<T>),
                 items: Vec::new(),
@@ -633,9 +743,7 @@ impl<T: Component> QueryData for &mut T {
     }
     fn reborrow<'a>(columns: &'a mut WriteColumns<'_, T>) -> WriteColumns<'a, T> {
         match columns {
-            WriteColumns::Dense { rest, consumed } => {
-                WriteColumns::Dense { rest, consumed: *consumed }
-            }
+            WriteColumns::Dense(columns) => WriteColumns::Dense(columns.reborrow()),
             WriteColumns::Sparse { whole, items, set } => WriteColumns::Sparse {
                 whole: whole.as_deref_mut(),
                 items: items.iter_mut().map(|v| v.as_deref_mut()).collect(),
@@ -653,12 +761,12 @@ impl<T: Component> QueryData for &mut T {
         (_, tick): (u32, u32),
     ) -> WriteFetch<'w, T> {
         match columns {
-            WriteColumns::Dense { rest, consumed } => match table.index_of(state.id) {
+            WriteColumns::Dense(columns) => match table.index_of(state.id) {
                 Some(i) => {
-                    let column = take_column(rest, consumed, table.column_position(i));
+                    let values = columns.take(table.column_position(i));
                     let ticks = table.ticks(i);
                     WriteFetch {
-                        values: column.as_mut_slice::<T>().iter_mut(),
+                        values: values.iter_mut(),
                         changed: ticks.rows.iter(),
                         ticks: Some(ticks),
                         tick,

@@ -370,6 +370,44 @@ impl Column {
         unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast::<T>(), self.len) }
     }
 
+    /// The values as a typed slice, without the type check: for a query's table switch,
+    /// whose columns' type was checked once for the run (every column of a component's arena
+    /// holds that component's type, `ComponentStore`'s invariant).
+    ///
+    /// # Safety
+    ///
+    /// `T` is this column's type.
+    #[inline(always)]
+    pub(crate) unsafe fn as_slice_unchecked<T: 'static>(&self) -> &[T] {
+        debug_assert!(
+            TypeId::of::<T>() == self.type_id,
+            "a column of {} used as another",
+            self.name
+        );
+        // SAFETY:
+        // - `T` is this column's type (the caller's guarantee); the rest as in `as_slice`.
+        unsafe { std::slice::from_raw_parts(self.data.as_ptr().cast::<T>(), self.len) }
+    }
+
+    /// The values as a typed mutable slice, without the type check (see
+    /// [`as_slice_unchecked`](Column::as_slice_unchecked)).
+    ///
+    /// # Safety
+    ///
+    /// `T` is this column's type.
+    #[inline(always)]
+    pub(crate) unsafe fn as_mut_slice_unchecked<T: 'static>(&mut self) -> &mut [T] {
+        debug_assert!(
+            TypeId::of::<T>() == self.type_id,
+            "a column of {} used as another",
+            self.name
+        );
+        // SAFETY:
+        // - `T` is this column's type (the caller's guarantee); the rest as in
+        //   `as_mut_slice`.
+        unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast::<T>(), self.len) }
+    }
+
     /// Drops every value; the column keeps its allocation. A drop that panics does not stop
     /// the others (a second panic while unwinding aborts, as in any slice drop).
     pub(crate) fn clear(&mut self) {
