@@ -43,15 +43,19 @@ pub struct QueryIter<'w, 's, Q: QueryData, F: QueryFilter> {
 ///
 /// # Invariants
 ///
-/// `end <= state.matched.len()` (`state.caches` is as long), and `end > 0` only when `state` and `columns` are `Some`;
-/// neither is ever changed after the cursor is made, nor `state.matched` while it lives
-/// (the state is borrowed, or owned by the cursor).
+/// - `end <= state.matched.len()` (`state.caches` is as long), and `end > 0` only when
+///   `state` and `columns` are `Some`; neither is ever changed after the cursor is made, nor
+///   `state.matched` while it lives (the state is borrowed, or owned by the cursor);
+/// - every index in `state.matched` is below `tables.len()` (checked when the cursor is made,
+///   [`QueryState::tables_of`]; the storage is borrowed shared, so its tables stay).
 struct Cursor<'w, 's, Q: QueryData, F: QueryFilter> {
     /// Rows left in the current table's general (per-row checked) cursors.
     rows: usize,
     fetch: Q::Fetch<'w>,
     filter: F::Fetch<'w>,
     storage: &'w Storage,
+    /// `storage`'s tables.
+    tables: &'w [Table],
     /// `None` for a query that matches nothing (a component unknown to the world).
     state: Option<StateRef<'s, Q, F>>,
     columns: Option<Q::Columns<'w>>,
@@ -97,6 +101,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
         let exact = Q::exact(&state.q) && F::exact(&state.f);
         let walks_set = state.driver.is_some();
         let end = if walks_set || columns.is_none() { 0 } else { state.matched.len() };
+        let tables = state.tables_of(storage);
         QueryIter {
             dense: empty_dense::<Q>(),
             cursor: Box::new(Cursor {
@@ -104,6 +109,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 fetch: Default::default(),
                 filter: Default::default(),
                 storage,
+                tables,
                 state: Some(state),
                 columns,
                 next_table: 0,
@@ -126,6 +132,7 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 fetch: Default::default(),
                 filter: Default::default(),
                 storage,
+                tables: &[],
                 state: None,
                 columns: None,
                 next_table: 0,
@@ -177,7 +184,9 @@ impl<'w, Q: QueryData, F: QueryFilter> Cursor<'w, '_, Q, F> {
                 //   parallel to `matched`).
                 let cache = unsafe { *state.caches.get_unchecked(i) };
                 self.next_table += 1;
-                let table: &'w Table = self.storage.table(t);
+                // SAFETY:
+                // - `t` is in `state.matched`, so below `tables.len()` (Invariants).
+                let table: &'w Table = unsafe { self.tables.get_unchecked(t as usize) };
                 let ticks = (self.last_run, self.this_run);
                 let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
                 let filter = F::fetch_table(&state.f, self.storage, table, ticks.0, ticks.1);
@@ -338,9 +347,13 @@ pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
     if state.driver.is_some() {
         return fold_set(storage, state, columns, from, ticks, acc, g);
     }
+    let tables = state.tables_of(storage);
     let caches = state.caches.get(from..).unwrap_or_default();
     for (&t, &cache) in state.matched.get(from..).unwrap_or_default().iter().zip(caches) {
-        let table: &'w Table = storage.table(t);
+        // SAFETY:
+        // - `t` is a matched table, and `tables_of` checked that every matched table is in
+        //   `tables`.
+        let table: &'w Table = unsafe { tables.get_unchecked(t as usize) };
         let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
         let filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
         acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);

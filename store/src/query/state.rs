@@ -48,6 +48,9 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     access: Access,
     /// The tokens a run takes, sorted.
     tokens: SmallVec<[TokenId; 4]>,
+    /// The indices of the tables that match, strictly increasing: [`update`](Self::update)
+    /// pushes them in table order and nothing removes them ([`tables_of`](Self::tables_of)
+    /// relies on the order).
     pub(super) matched: Vec<u32>,
     /// Parallel to `matched` (pushed together, never removed): each matched table's
     /// [`QueryData::TableCache`].
@@ -199,6 +202,22 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
                 self.caches.push(Q::table_cache(&self.q, table));
             }
         }
+    }
+
+    /// `storage`'s tables, checked to hold every matched table: a run's table walk then
+    /// looks its tables up unchecked. One compare, with the last (the greatest: `matched`
+    /// is strictly increasing).
+    ///
+    /// # Panics
+    ///
+    /// If a matched table is not in `storage`, which cannot happen: a state runs only on the
+    /// world it was made for (`check_world`), whose tables are never removed.
+    #[inline]
+    pub(super) fn tables_of<'w>(&self, storage: &'w Storage) -> &'w [Table] {
+        let tables = storage.tables();
+        let last = self.matched.last().map_or(0, |&t| t as usize + 1);
+        assert!(last <= tables.len(), "a query state's matched tables are its world's");
+        tables
     }
 
     /// The number of row sources a run walks: the matched tables, or the driver's set.
