@@ -322,3 +322,60 @@ fn plain_loops_over_mixed_element_sizes_match_for_each() {
     let markers: usize = world.query::<&Marker>().map(|_| 1).sum();
     assert_eq!(markers, 20, "a zero-sized column yields one item per row");
 }
+
+/// A cached state's table walk takes each table's column by the arena position it cached and
+/// looks the table up unchecked: both rest on tables never being removed and on a component's
+/// column positions growing with the table index. Tables made between runs (a component added
+/// to some entities later, new combinations), despawns emptying tables, and a walk over many
+/// tables must each visit every row once, in the plain loop, `for_each` and `iter_mut` on a
+/// `Query`, with `&mut T` and `&T` in one query.
+#[test]
+fn a_cached_walk_over_tables_made_and_emptied_between_runs() {
+    let mut world = World::new();
+    let mut state = QueryState::<(&mut Position, &Velocity)>::new(&mut world);
+    let mut live = Vec::new();
+    for round in 0..6u8 {
+        // New tables: `Tag(round)` rows with and without `Frozen`, then a component added to
+        // an older entity, which moves it into yet another table.
+        for i in 0..5u8 {
+            let e = if i % 2 == 0 {
+                world.spawn((Position(0.0), Velocity(1.0), Tag(round)))
+            } else {
+                world.spawn((Position(0.0), Velocity(1.0), Tag(round), Frozen))
+            };
+            live.push(e);
+        }
+        world.spawn((Position(0.0),)); // matches nothing: no `Velocity`
+        if let Some(&old) = live.first() {
+            world.insert(old, (Frozen,)).ok();
+        }
+        // Empty a table made earlier: its index stays matched, its column stays in place.
+        if round == 3 {
+            for e in live.drain(..5) {
+                world.despawn(e).unwrap();
+            }
+        }
+        for p in state.iter_mut(&mut world) {
+            p.0.0 += p.1.0;
+        }
+        state.for_each_mut(&mut world, |(p, v)| p.0 += v.0);
+        let mut query = state.query_mut(&mut world);
+        for (p, v) in query.iter_mut() {
+            p.0 += v.0;
+        }
+        let visited = query.iter_mut().count();
+        assert_eq!(visited, live.len(), "round {round}");
+    }
+    // Every live entity was stepped three times per round it lived through.
+    let mut counts: Vec<f32> = live.iter().map(|&e| world.get::<Position>(e).unwrap().0).collect();
+    counts.sort_by(f32::total_cmp);
+    let expected: Vec<f32> = {
+        let mut v: Vec<f32> = (0..6)
+            .flat_map(|round| std::iter::repeat_n(3.0 * (6 - round) as f32, 5))
+            .skip(5) // the first round's entities were despawned in round 3
+            .collect();
+        v.sort_by(f32::total_cmp);
+        v
+    };
+    assert_eq!(counts, expected);
+}
