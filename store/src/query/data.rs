@@ -600,11 +600,14 @@ impl<'w, T: 'static> TableColumnsMut<'w, T> {
         );
         self.next = pos + 1;
         // SAFETY:
-        // - `pos < len`, so `base + pos` is a column of the borrowed arena (Invariants);
+        // - `pos < len`, so `base + pos` is a column of the borrowed arena, in bounds of its
+        //   allocation (Invariants).
+        let column = unsafe { self.base.as_ptr().add(pos) };
+        // SAFETY:
+        // - `column` is a column of the arena borrowed exclusively for `'w` (Invariants);
         // - `pos >= next` (the old one), so no reference to it is alive (Invariants), and
-        //   `next` is now past it, so it is handed out only this once while this value lives;
-        // - it stays borrowed for `'w` (Invariants).
-        let column = unsafe { &mut *self.base.as_ptr().add(pos) };
+        //   `next` is now past it, so it is handed out only this once while this value lives.
+        let column = unsafe { &mut *column };
         // SAFETY:
         // - every column here holds `T` (Invariants).
         unsafe { column.as_mut_slice_unchecked::<T>() }

@@ -138,7 +138,7 @@ fn empty_dense<'w, Q: QueryData>() -> DenseIter<Q::Dense<'w>> {
 
 impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
     /// Inlined, so that the user's loop sees the first (empty) dense rows' pointers: known
-    /// not null, as the compiler must know every dense pointer to be (see [`Walk::step`]).
+    /// not null, as the compiler must know every dense pointer to be (see `step`).
     #[inline]
     pub(crate) fn new(
         storage: &'w Storage,
