@@ -119,9 +119,20 @@ pub trait QueryData {
         Default::default()
     }
     /// [`fetch_table`](QueryData::fetch_table), with `table`'s cache from
-    /// [`table_cache`](QueryData::table_cache) for the same state.
+    /// [`table_cache`](QueryData::table_cache) for the same state: the table switch of a
+    /// run, which then looks nothing up and checks only what the cache cannot say.
+    ///
+    /// # Safety
+    ///
+    /// - `cache` is `table_cache(state, table)`, of this `state` and this `table`;
+    /// - `columns` were made by [`columns`](QueryData::columns) for this `state` from the
+    ///   storage that holds `table` (or are a reborrow of such).
+    ///
+    /// A query state's cache entry for a table it matched, in a run on the state's own
+    /// world, is both: a table's components and column positions never change, and tables
+    /// are never removed.
     #[inline(always)]
-    fn fetch_cached<'w>(
+    unsafe fn fetch_cached<'w>(
         state: &Self::State,
         columns: &mut Self::Columns<'w>,
         table: &'w Table,
@@ -271,6 +282,21 @@ impl<'w, T: 'static> ReadColumns<'w, T> {
         // - every column here holds `T` (Invariants).
         unsafe { column.as_slice_unchecked::<T>() }
     }
+
+    /// [`column`](ReadColumns::column) without the bounds check.
+    ///
+    /// # Safety
+    ///
+    /// `pos` is a position in the arena (below its length).
+    #[inline(always)]
+    unsafe fn column_in_arena(&self, pos: usize) -> &'w [T] {
+        // SAFETY:
+        // - `pos` is below the arena's length (the caller's guarantee).
+        let column: &'w Column = unsafe { self.columns.get_unchecked(pos) };
+        // SAFETY:
+        // - every column here holds `T` (Invariants).
+        unsafe { column.as_slice_unchecked::<T>() }
+    }
 }
 
 impl<T> Clone for ReadColumns<'_, T> {
@@ -321,7 +347,7 @@ impl<T: Component> QueryData for &T {
         TableColumn::of(state, table)
     }
     #[inline(always)]
-    fn fetch_cached<'w>(
+    unsafe fn fetch_cached<'w>(
         state: &ComponentState,
         columns: &mut ReadColumns<'w, T>,
         table: &'w Table,
@@ -330,7 +356,14 @@ impl<T: Component> QueryData for &T {
     ) -> ReadFetch<'w, T> {
         match (columns.sparse, cache) {
             (None, Some(c)) => {
-                ReadFetch { values: columns.column(c.position as usize).iter(), sparse: None }
+                // SAFETY:
+                // - `c` is `TableColumn::of(state, table)` (the caller's guarantee), so
+                //   `c.position` is where `table` keeps its column of `T`, which is in the
+                //   arena `columns` hold (they are of the storage that holds `table`; a table
+                //   component has a column per table that has it, at the position the table
+                //   records: `ComponentStore`'s invariant).
+                let values = unsafe { columns.column_in_arena(c.position as usize) };
+                ReadFetch { values: values.iter(), sparse: None }
             }
             _ => Self::fetch_table(state, columns, table, ticks),
         }
@@ -613,6 +646,35 @@ impl<'w, T: 'static> TableColumnsMut<'w, T> {
         unsafe { column.as_mut_slice_unchecked::<T>() }
     }
 
+    /// [`take`](TableColumnsMut::take) without the arena's bound: one compare, that the
+    /// column was not passed.
+    ///
+    /// # Panics
+    ///
+    /// If `pos` was passed, as `take`.
+    ///
+    /// # Safety
+    ///
+    /// `pos` is a position in the arena (below its length).
+    #[inline(always)]
+    pub(super) unsafe fn take_in_arena(&mut self, pos: usize) -> &'w mut [T] {
+        debug_assert!(pos < self.len, "a column outside its arena");
+        assert!(pos >= self.next, "a column taken twice: tables come in increasing index order");
+        self.next = pos + 1;
+        // SAFETY:
+        // - `pos < len` (the caller's guarantee), so `base + pos` is a column of the borrowed
+        //   arena, in bounds of its allocation (Invariants).
+        let column = unsafe { self.base.as_ptr().add(pos) };
+        // SAFETY:
+        // - `column` is a column of the arena borrowed exclusively for `'w` (Invariants);
+        // - `pos >= next` (the old one), so no reference to it is alive (Invariants), and
+        //   `next` is now past it, so it is handed out only this once while this value lives.
+        let column = unsafe { &mut *column };
+        // SAFETY:
+        // - every column here holds `T` (Invariants).
+        unsafe { column.as_mut_slice_unchecked::<T>() }
+    }
+
     /// A shorter borrow, which takes from the columns not handed out yet.
     #[inline]
     pub(super) fn reborrow(&mut self) -> TableColumnsMut<'_, T> {
@@ -685,7 +747,7 @@ impl<T: Component> QueryData for &mut T {
     }
     // Always inlined, as `fetch_table`.
     #[inline(always)]
-    fn fetch_cached<'w>(
+    unsafe fn fetch_cached<'w>(
         state: &ComponentState,
         columns: &mut WriteColumns<'w, T>,
         table: &'w Table,
@@ -694,8 +756,17 @@ impl<T: Component> QueryData for &mut T {
     ) -> WriteFetch<'w, T> {
         match (columns, cache) {
             (WriteColumns::Dense(columns), Some(c)) => {
-                let values = columns.take(c.position as usize);
-                let table_ticks = table.ticks(c.index as usize);
+                // SAFETY:
+                // - `c` is `TableColumn::of(state, table)` (the caller's guarantee), so
+                //   `c.position` is where `table` keeps its column of `T`, which is in the
+                //   arena `columns` hold (they are of the storage that holds `table`; a table
+                //   component has a column per table that has it, at the position the table
+                //   records: `ComponentStore`'s invariant).
+                let values = unsafe { columns.take_in_arena(c.position as usize) };
+                // SAFETY:
+                // - `c.index` is `table.index_of(state.id)` (as above), an index among the
+                //   table's components.
+                let table_ticks = unsafe { table.ticks_unchecked(c.index as usize) };
                 WriteFetch {
                     values: values.iter_mut(),
                     changed: table_ticks.rows.iter(),
@@ -1192,7 +1263,7 @@ macro_rules! tuple_query {
                 ($($name::table_cache($s, table),)*)
             }
             #[inline(always)]
-            fn fetch_cached<'w>(
+            unsafe fn fetch_cached<'w>(
                 state: &Self::State,
                 columns: &mut Self::Columns<'w>,
                 table: &'w Table,
@@ -1202,7 +1273,11 @@ macro_rules! tuple_query {
                 let ($($s,)*) = state;
                 let ($($c,)*) = columns;
                 let ($($name,)*) = cache;
-                ($($name::fetch_cached($s, $c, table, $name, ticks),)*)
+                // SAFETY:
+                // - the tuple's cache is its parts' `table_cache`s for this table, and its
+                //   columns its parts' `columns` from the storage that holds it (the
+                //   caller's guarantees for the tuple), part by part.
+                ($(unsafe { $name::fetch_cached($s, $c, table, $name, ticks) },)*)
             }
             #[inline(always)]
             fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {

@@ -84,7 +84,10 @@ fn drop_parts<T, U, V>(_: T, _: U, _: V) {}
 ///   `state` and `columns` are `Some`; neither is ever changed after the walk is made, nor
 ///   `state.matched` while it lives (the state is borrowed, or owned by the walk);
 /// - every index in `state.matched` is below `tables.len()` (checked when the walk is made,
-///   [`QueryState::tables_of`]; the storage is borrowed shared, so its tables stay).
+///   [`QueryState::tables_of`]; the storage is borrowed shared, so its tables stay);
+/// - `state` was last updated on `storage`, and `columns` were made by `Q::columns` for
+///   `state.q` from `storage` (the caller of [`QueryIter::new`] promises it): so its cache
+///   entries may go to [`QueryData::fetch_cached`] with the tables and columns.
 struct Walk<'w, 's, Q: QueryData, F: QueryFilter> {
     storage: &'w Storage,
     /// `storage`'s tables.
@@ -139,8 +142,14 @@ fn empty_dense<'w, Q: QueryData>() -> DenseIter<Q::Dense<'w>> {
 impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
     /// Inlined, so that the user's loop sees the first (empty) dense rows' pointers: known
     /// not null, as the compiler must know every dense pointer to be (see `step`).
+    ///
+    /// # Safety
+    ///
+    /// `state` was last updated on `storage` (of its own world), and `columns` were made by
+    /// [`QueryData::columns`] for `state.q` from `storage` (or are a reborrow of such that has
+    /// handed out no column).
     #[inline]
-    pub(crate) fn new(
+    pub(crate) unsafe fn new(
         storage: &'w Storage,
         state: StateRef<'s, Q, F>,
         columns: Option<Q::Columns<'w>>,
@@ -240,7 +249,11 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> QueryIter<'w, 's, Q, F> {
                 // - `t` is in `state.matched`, so below `tables.len()` (Invariants).
                 let table: &'w Table = unsafe { walk.tables.get_unchecked(t as usize) };
                 let ticks = (walk.last_run, walk.this_run);
-                let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
+                // SAFETY:
+                // - `cache` is `state.caches[i]`, the cache of table `matched[i]`, which is
+                //   `table`, of this storage (`state` was updated on it, Invariants), and
+                //   `columns` were made for `state.q` from it (Invariants).
+                let fetch = unsafe { Q::fetch_cached(&state.q, columns, table, cache, ticks) };
                 let filter = F::fetch_table(&state.f, walk.storage, table, ticks.0, ticks.1);
                 if Q::is_dense(&fetch) && F::passes_all(&filter) {
                     // Every row is handed out from here: mark them changed in one store, as
@@ -407,7 +420,12 @@ impl<'w, Q: QueryData, F: QueryFilter> Iterator for QueryIter<'w, '_, Q, F> {
         let Some(columns) = walk.columns.as_mut() else {
             return acc;
         };
-        fold_tables(walk.storage, state, columns, walk.next_table.load(Relaxed), ticks, acc, g)
+        // SAFETY:
+        // - `state` was updated on `storage`, and `columns` made for it from `storage`
+        //   (Invariants).
+        unsafe {
+            fold_tables(walk.storage, state, columns, walk.next_table.load(Relaxed), ticks, acc, g)
+        }
     }
 }
 
@@ -415,8 +433,13 @@ impl<Q: QueryData, F: QueryFilter> std::iter::FusedIterator for QueryIter<'_, '_
 
 /// Folds `g` over the items of the sources (matched tables, or the driver's set) from the
 /// `from`-th on, with the cursors in locals: the loop behind `for_each` and `fold`.
+///
+/// # Safety
+///
+/// As [`QueryIter::new`]: `state` was last updated on `storage`, and `columns` were made for
+/// `state.q` from `storage`.
 #[inline(always)]
-pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
+pub(super) unsafe fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
     storage: &'w Storage,
     state: &QueryState<Q, F>,
     columns: &mut Q::Columns<'w>,
@@ -435,7 +458,11 @@ pub(super) fn fold_tables<'w, Q: QueryData, F: QueryFilter, B>(
         // - `t` is a matched table, and `tables_of` checked that every matched table is in
         //   `tables`.
         let table: &'w Table = unsafe { tables.get_unchecked(t as usize) };
-        let fetch = Q::fetch_cached(&state.q, columns, table, cache, ticks);
+        // SAFETY:
+        // - `cache` is the cache of table `t`, which is `table`, of this storage (`state` was
+        //   updated on it, the caller's guarantee), and `columns` were made for `state.q`
+        //   from it (the caller's guarantee).
+        let fetch = unsafe { Q::fetch_cached(&state.q, columns, table, cache, ticks) };
         let filter = F::fetch_table(&state.f, storage, table, ticks.0, ticks.1);
         acc = run_rows::<Q, F, B>(fetch, filter, table.len(), acc, &mut g);
     }

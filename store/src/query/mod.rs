@@ -17,6 +17,7 @@
 //!
 //! [`Entity`]: crate::Entity
 //! [`QueryError::Conflict`]: crate::QueryError::Conflict
+#![allow(unsafe_code)] // The one-off iterators promise that their fresh state and columns are of the world's storage.
 
 mod access;
 mod change;
@@ -86,13 +87,18 @@ impl World {
                 let columns = Q::columns(state.q_state(), storage, &mut tokens)
                     .expect("a world lends every token of its own");
                 let (last_run, this_run) = state.begin_run(storage);
-                QueryIter::new(
-                    storage,
-                    StateRef::Owned(Box::new(state)),
-                    Some(columns),
-                    last_run,
-                    this_run,
-                )
+                // SAFETY:
+                // - `state` was just made and updated on `storage`, and `columns` made for
+                //   it from `storage`.
+                unsafe {
+                    QueryIter::new(
+                        storage,
+                        StateRef::Owned(Box::new(state)),
+                        Some(columns),
+                        last_run,
+                        this_run,
+                    )
+                }
             }
             // Read-only queries never conflict; an unknown component matches nothing.
             Some(Err(_)) | None => QueryIter::empty(storage),
@@ -184,13 +190,18 @@ impl World {
         // `World::split` fail here, as `WrongToken`.
         let columns = Q::columns(state.q_state(), storage, &mut tokens)?;
         let (last_run, this_run) = state.begin_run(storage);
-        Ok(QueryIter::new(
-            storage,
-            StateRef::Owned(Box::new(state)),
-            Some(columns),
-            last_run,
-            this_run,
-        ))
+        // SAFETY:
+        // - `state` was just made and updated on this world's storage, and `columns` made
+        //   for it from that storage.
+        Ok(unsafe {
+            QueryIter::new(
+                storage,
+                StateRef::Owned(Box::new(state)),
+                Some(columns),
+                last_run,
+                this_run,
+            )
+        })
     }
 
     /// A cached [`QueryState`] for `Q` and `F` on this world.

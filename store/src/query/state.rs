@@ -1,4 +1,5 @@
 //! `QueryState`: a query's cached matches; `Query`: one run of it over borrowed tokens.
+#![allow(unsafe_code)] // A `Query`'s table walks promise that its state and columns are of its storage.
 
 use std::marker::PhantomData;
 
@@ -53,7 +54,11 @@ pub struct QueryState<Q: QueryData, F: QueryFilter = ()> {
     /// relies on the order).
     pub(super) matched: Vec<u32>,
     /// Parallel to `matched` (pushed together, never removed): each matched table's
-    /// [`QueryData::TableCache`].
+    /// [`QueryData::TableCache`], `Q::table_cache(&q, table)` of the table of the state's
+    /// world at that index. [`update`](Self::update) runs only on the storage of world
+    /// `world` (the one storage with that id), so the entries stay right for every run: a
+    /// table's components and column positions never change, and tables are never removed.
+    /// The table walk passes them to [`QueryData::fetch_cached`], which relies on this.
     pub(super) caches: Vec<Q::TableCache>,
     /// By table index: whether the table is in `matched`.
     pub(super) is_matched: Vec<bool>,
@@ -192,7 +197,8 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
         (std::mem::replace(&mut self.last_run, this_run), this_run)
     }
 
-    /// Checks the tables made since the last update.
+    /// Checks the tables made since the last update. Only ever called with the storage of
+    /// world `self.world` (see `caches`).
     fn update(&mut self, storage: &Storage) {
         for (t, table) in storage.tables().iter().enumerate().skip(self.is_matched.len()) {
             let m = Q::matches(&self.q, table) && F::matches(&self.f, table);
@@ -546,6 +552,13 @@ pub(super) fn fetch_one<'w, Q: QueryData, F: QueryFilter>(
 /// let (a, _) = query.get_mut(e).unwrap();
 /// assert_eq!(*a, 3);
 /// ```
+///
+/// # Invariants
+///
+/// `state` was last updated on `storage`, of its own world, and `columns` were made by
+/// `Q::columns` for `state.q` from `storage` ([`QueryState::query`] makes every `Query`): so
+/// the table walks over them may pass the state's cache entries to
+/// [`QueryData::fetch_cached`].
 pub struct Query<'w, 's, Q: QueryData, F: QueryFilter = ()> {
     pub(super) storage: &'w Storage,
     pub(super) state: &'s QueryState<Q, F>,
@@ -575,13 +588,18 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     where
         Q: ReadOnlyQuery,
     {
-        QueryIter::new(
-            self.storage,
-            StateRef::Borrowed(self.state),
-            Some(Q::copy_columns(&self.columns)),
-            self.last_run,
-            self.this_run,
-        )
+        let columns = Some(Q::copy_columns(&self.columns));
+        // SAFETY:
+        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        unsafe {
+            QueryIter::new(
+                self.storage,
+                StateRef::Borrowed(self.state),
+                columns,
+                self.last_run,
+                self.this_run,
+            )
+        }
     }
 
     /// Iterates the items, mutably.
@@ -597,13 +615,18 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// assert_eq!(world.get::<u8>(e), Ok(&8));
     /// ```
     pub fn iter_mut(&mut self) -> QueryIter<'_, 's, Q, F> {
-        QueryIter::new(
-            self.storage,
-            StateRef::Borrowed(self.state),
-            Some(Q::reborrow(&mut self.columns)),
-            self.last_run,
-            self.this_run,
-        )
+        let columns = Some(Q::reborrow(&mut self.columns));
+        // SAFETY:
+        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        unsafe {
+            QueryIter::new(
+                self.storage,
+                StateRef::Borrowed(self.state),
+                columns,
+                self.last_run,
+                self.this_run,
+            )
+        }
     }
 
     /// The item of one entity, read-only.
@@ -664,7 +687,12 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     {
         let mut columns = Q::copy_columns(&self.columns);
         let ticks = (self.last_run, self.this_run);
-        fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item));
+        // SAFETY:
+        // - `state` and `columns` (reborrowed) are this query's, made for `storage`
+        //   (Invariants).
+        unsafe {
+            fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item))
+        };
     }
 
     /// `for_each` over the whole run's lifetime, for [`QueryState::for_each`].
@@ -673,13 +701,25 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         Q: ReadOnlyQuery,
     {
         let Query { storage, state, mut columns, last_run, this_run } = self;
-        fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| f(item));
+        // SAFETY:
+        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        unsafe {
+            fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| {
+                f(item)
+            })
+        };
     }
 
     /// `for_each_mut` over the whole run's lifetime, for [`QueryState::for_each_mut`].
     fn for_each_owned(self, mut f: impl FnMut(Q::Item<'w>)) {
         let Query { storage, state, mut columns, last_run, this_run } = self;
-        fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| f(item));
+        // SAFETY:
+        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        unsafe {
+            fold_tables(storage, state, &mut columns, 0, (last_run, this_run), (), |(), item| {
+                f(item)
+            })
+        };
     }
 
     /// Calls `f` with every item, mutably.
@@ -695,7 +735,12 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     pub fn for_each_mut(&mut self, mut f: impl FnMut(Q::Item<'_>)) {
         let mut columns = Q::reborrow(&mut self.columns);
         let ticks = (self.last_run, self.this_run);
-        fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item));
+        // SAFETY:
+        // - `state` and `columns` (reborrowed) are this query's, made for `storage`
+        //   (Invariants).
+        unsafe {
+            fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item))
+        };
     }
 
     /// The items, read-only, for a parallel loop on rayon's pool.
@@ -753,13 +798,18 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> IntoIterator for Query<'w, 's, Q, F> 
     type IntoIter = QueryIter<'w, 's, Q, F>;
 
     fn into_iter(self) -> Self::IntoIter {
-        QueryIter::new(
-            self.storage,
-            StateRef::Borrowed(self.state),
-            Some(self.columns),
-            self.last_run,
-            self.this_run,
-        )
+        let columns = Some(self.columns);
+        // SAFETY:
+        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        unsafe {
+            QueryIter::new(
+                self.storage,
+                StateRef::Borrowed(self.state),
+                columns,
+                self.last_run,
+                self.this_run,
+            )
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! One archetype table: the entities that have exactly one set of table components, their
 //! rows' change ticks, and where each component's column sits.
 
+#![allow(unsafe_code)] // `ticks_unchecked`: a query's cached index among the table's components.
+
 use crate::component::ComponentId;
 use crate::entity::Entity;
 use crate::ticks::Ticks;
@@ -72,6 +74,21 @@ impl Table {
     #[inline]
     pub(crate) fn ticks(&self, i: usize) -> &Ticks {
         &self.ticks[i]
+    }
+
+    /// [`ticks`](Table::ticks) without the bounds check, for a query's table switch, whose
+    /// index comes from [`index_of`](Table::index_of) on this table, cached.
+    ///
+    /// # Safety
+    ///
+    /// `i` is below `components().len()` (`ticks` is parallel to `components`).
+    #[inline(always)]
+    pub(crate) unsafe fn ticks_unchecked(&self, i: usize) -> &Ticks {
+        debug_assert!(i < self.ticks.len());
+        // SAFETY:
+        // - `i < components.len()` (the caller's guarantee), which is `ticks.len()`
+        //   (Invariants: parallel).
+        unsafe { self.ticks.get_unchecked(i) }
     }
 
     /// The entities, by row.
