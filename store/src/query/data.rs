@@ -754,11 +754,21 @@ impl<T: Component> QueryData for &mut T {
         cache: Option<TableColumn>,
         ticks: (u32, u32),
     ) -> WriteFetch<'w, T> {
-        match (columns, cache) {
-            (WriteColumns::Dense(columns), Some(c)) => {
+        match cache {
+            Some(c) => {
+                // `c` is `TableColumn::of(state, table)` (the caller's guarantee), which is
+                // `Some` only for a table component (`!state.sparse`); `columns` were made
+                // for `state` from the storage that holds `table` (the caller's guarantee),
+                // and they are `Dense` exactly where its store has no sparse set, which is
+                // what `state.sparse` says of the same storage (a component's storage
+                // never changes once it is known). So no check of the variant.
+                let WriteColumns::Dense(columns) = columns else {
+                    // SAFETY:
+                    // - unreachable, as argued above.
+                    unsafe { std::hint::unreachable_unchecked() }
+                };
                 // SAFETY:
-                // - `c` is `TableColumn::of(state, table)` (the caller's guarantee), so
-                //   `c.position` is where `table` keeps its column of `T`, which is in the
+                // - `c.position` is where `table` keeps its column of `T`, which is in the
                 //   arena `columns` hold (they are of the storage that holds `table`; a table
                 //   component has a column per table that has it, at the position the table
                 //   records: `ComponentStore`'s invariant).
@@ -775,7 +785,7 @@ impl<T: Component> QueryData for &mut T {
                     sparse: None,
                 }
             }
-            (columns, _) => Self::fetch_table(state, columns, table, ticks),
+            None => Self::fetch_table(state, columns, table, ticks),
         }
     }
     fn register(world: &mut World) {
