@@ -354,8 +354,10 @@ impl<T: Component> QueryData for &T {
         cache: Option<TableColumn>,
         ticks: (u32, u32),
     ) -> ReadFetch<'w, T> {
-        match (columns.sparse, cache) {
-            (None, Some(c)) => {
+        // A cached column means a table component (`TableColumn::of` is `None` for a sparse
+        // one), whose run's columns have no sparse set: no check of `columns.sparse`.
+        match cache {
+            Some(c) => {
                 // SAFETY:
                 // - `c` is `TableColumn::of(state, table)` (the caller's guarantee), so
                 //   `c.position` is where `table` keeps its column of `T`, which is in the
@@ -365,7 +367,7 @@ impl<T: Component> QueryData for &T {
                 let values = unsafe { columns.column_in_arena(c.position as usize) };
                 ReadFetch { values: values.iter(), sparse: None }
             }
-            _ => Self::fetch_table(state, columns, table, ticks),
+            None => Self::fetch_table(state, columns, table, ticks),
         }
     }
     fn register(world: &mut World) {
