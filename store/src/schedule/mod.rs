@@ -224,7 +224,7 @@ impl fmt::Debug for SystemConfig {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a system",
     label = "not a system",
-    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
     note = "`Local<T>` needs `T: Default`; `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
 )]
 pub trait IntoSystemConfig<Marker>: Sized {

@@ -246,7 +246,7 @@ impl SystemMeta {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a system's parameter",
     label = "not a system parameter",
-    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
     note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
 )]
 pub trait SystemParam {
