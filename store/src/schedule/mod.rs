@@ -225,7 +225,7 @@ impl fmt::Debug for SystemConfig {
     message = "`{Self}` is not a system",
     label = "not a system",
     note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
-    note = "`Local<T>` needs `T: Default`; `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+    note = "`Local<T>` needs `T: Default`; `&World` is no system parameter (read through `Query` and `Res`); `&mut World` must be a system's only parameter (an exclusive system)"
 )]
 pub trait IntoSystemConfig<Marker>: Sized {
     /// The configuration, with nothing declared yet.
@@ -278,6 +278,9 @@ pub trait IntoSystemConfig<Marker>: Sized {
 #[derive(Debug)]
 pub struct ConfigMarker;
 
+// Not offered in errors: a function that is not a system is never meant to be a
+// `SystemConfig`, and naming it only sends the reader into this file.
+#[diagnostic::do_not_recommend]
 impl IntoSystemConfig<ConfigMarker> for SystemConfig {
     fn into_config(self) -> SystemConfig {
         self

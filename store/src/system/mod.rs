@@ -247,7 +247,7 @@ impl SystemMeta {
     message = "`{Self}` cannot be a system's parameter",
     label = "not a system parameter",
     note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
-    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` is no system parameter (read through `Query` and `Res`); `&mut World` must be a system's only parameter (an exclusive system)"
 )]
 pub trait SystemParam {
     /// What the parameter keeps between runs (a query's cache, a local value, a command
