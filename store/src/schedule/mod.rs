@@ -3,7 +3,9 @@
 //! A [`Schedule`] holds systems in the order they were added, with the ordering constraints
 //! declared on them (`before`, `after`, sets) and their run conditions. From the systems'
 //! [`Access`] sets it builds *batches*: groups of systems that borrow no token in a
-//! conflicting way (see [`graph`](self) below). Each run then goes batch by batch:
+//! conflicting way, each system in the earliest batch after those of its declared
+//! predecessors and of every earlier system it conflicts with ([`Schedule::batches`] shows
+//! them). Each run then goes batch by batch:
 //!
 //! 1. every event queue used by a system moves to its next frame ([`Events::update`]);
 //! 2. for each batch, the run conditions are checked on the caller's thread; the world is

@@ -1,8 +1,10 @@
 //! Systems: plain functions whose parameters declare the tokens they borrow.
 //!
 //! A system is any `FnMut` whose parameters are [`SystemParam`]s: [`Query`], [`Res`],
-//! [`ResMut`], `Option<Res<T>>`, [`Local`], [`Commands`], [`EventReader`], [`EventWriter`]; or
-//! one that takes `&mut World` alone (an *exclusive* system). Each parameter type states, as
+//! [`ResMut`], `Option<Res<T>>`, `Option<ResMut<T>>`, [`Local`], [`Commands`],
+//! [`EventReader`], [`EventWriter`], [`RemovedComponents`], [`ParamSet`] (several of these
+//! that borrow the same tokens, used one at a time) and tuples of them; or one that takes
+//! `&mut World` alone (an *exclusive* system). Each parameter type states, as
 //! data, which tokens it borrows and how ([`Access`]); the [`Schedule`] reads those sets to
 //! decide which systems may run at the same time, and for every run lends each system the
 //! tokens it asked for: `&mut` owner for what it writes, `&` owner for what it reads.
