@@ -194,6 +194,8 @@ pub mod registry {
         versions.extend(
             factories!(FragmentedIterLoop: "cellar-iter" => cellar, "bevy_ecs-iter" => bevy),
         );
+        versions.extend(factories!(FragmentedIter: "floor-vec" => floor));
+        versions.extend(factories!(FragmentedIterLoop: "floor-vec-iter" => floor));
         let sparse = |n| Box::new(cellar::FragmentedIterSparse::new(n)) as Box<dyn crate::Workload>;
         versions.push(("cellar-sparse", sparse as Factory));
         versions

@@ -67,6 +67,7 @@ fn simple_iter_moves_every_entity_by_its_own_velocity() {
 fn fragmented_iter_doubles_every_data_in_every_archetype() {
     let (n, runs) = (20, 3);
     let observed = observe_all(registry::fragmented_iter(), n, runs);
+    assert!(observed.iter().any(|(id, _)| *id == "floor-vec-iter"));
     let mut expected = Observation::default();
     for _letter in 0..26 {
         for i in 0..n {

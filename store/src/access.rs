@@ -271,14 +271,14 @@ pub struct AccessConflict {
     pub first: Borrow,
     /// How the later parameter borrows it.
     pub second: Borrow,
-    /// The parameter's type where one parameter aliases within itself
-    /// (`Query<(&mut A, &mut A)>`); `None` where two parameters clash.
+    /// Where one query aliases within itself, its item type (`(&mut A, &mut A)` for a
+    /// `Query<(&mut A, &mut A)>` parameter); `None` where two parameters clash.
     pub within: Option<&'static str>,
 }
 
 impl AccessConflict {
-    /// The same conflict, found inside the one parameter `param` (a query that names a
-    /// component it writes twice), which changes how it is worded.
+    /// The same conflict, found inside one query parameter whose item type is `query` (a
+    /// query that names a component it writes twice), which changes how it is worded.
     ///
     /// # Examples
     ///
@@ -287,11 +287,12 @@ impl AccessConflict {
     ///
     /// struct Position;
     /// let err = Access::of_query::<(&mut Position, &Position), ()>().unwrap_err();
-    /// let text = err.within("Query<(&mut Position, &Position)>").to_string();
+    /// let text = err.within("(&mut Position, &Position)").to_string();
+    /// assert!(text.starts_with("parameter `Query<(&mut Position, &Position)>` borrows"), "{text}");
     /// assert!(text.contains("names it again"), "{text}");
     /// ```
-    pub fn within(self, param: &'static str) -> Self {
-        AccessConflict { within: Some(param), ..self }
+    pub fn within(self, query: &'static str) -> Self {
+        AccessConflict { within: Some(query), ..self }
     }
 }
 
@@ -299,10 +300,10 @@ impl fmt::Display for AccessConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let how = |b: Borrow| if b.is_write() { "mutably" } else { "shared" };
         match self.within {
-            Some(param) => write!(
+            Some(query) => write!(
                 f,
-                "parameter `{param}` borrows {} mutably and names it again: its items would \
-                 alias; name each component once in a query that writes it",
+                "parameter `Query<{query}>` borrows {} mutably and names it again: its items \
+                 would alias; name each component once in a query that writes it",
                 self.key
             ),
             None => write!(

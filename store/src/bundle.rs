@@ -20,8 +20,9 @@ use crate::world::World;
 /// # Deriving
 ///
 /// The derive, re-exported here under the same name, makes each field one component, in
-/// declaration order. Its generated code names `::cellar` by default; code that depends on
-/// this crate directly says so with `#[bundle(crate = cellar_store)]`:
+/// declaration order. Its generated code names `::cellar`; code that depends on this crate
+/// directly, without `cellar`, says so with `#[bundle(crate = cellar_store)]` (see the
+/// derive's documentation).
 ///
 /// ```
 /// use cellar::{Bundle, World};
@@ -32,7 +33,6 @@ use crate::world::World;
 /// struct Health(u32);
 ///
 /// #[derive(Bundle)]
-/// #[bundle(crate = cellar_store)]
 /// struct Player {
 ///     position: Position,
 ///     health: Health,

@@ -102,3 +102,20 @@
 //! fn reads_everything(_: &World, _: Res<u8>) {}
 //! Schedule::new().add_system(reads_everything);
 //! ```
+//!
+//! `&World` is no system parameter even alone (a run condition takes it; a system reads
+//! through `Query` and `Res`):
+//!
+//! ```compile_fail,E0277
+//! use cellar::prelude::*;
+//! fn looks(_: &World) {}
+//! Schedule::new().add_system(looks);
+//! ```
+//!
+//! `&mut World` makes an exclusive system only alone, as `|world: &mut World| ..` does:
+//!
+//! ```compile_fail,E0277
+//! use cellar::prelude::*;
+//! fn both(_: &mut World, _: Query<&u8>) {}
+//! Schedule::new().add_system(both);
+//! ```

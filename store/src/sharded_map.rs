@@ -94,7 +94,7 @@ type PaddedShard<K, V> = Padded<RwLock<Shard<K, V>>>;
 
 /// A hash map that many threads read and write at once: the keys are spread over N shards
 /// (a power of two) by hash, and each shard is a `HashMap` behind its own
-/// [`cellar_tokens::sync::RwLock`]. Two threads contend only when their keys fall in
+/// [`RwLock`]. Two threads contend only when their keys fall in
 /// the same shard, and readers of one shard never block each other. Each shard's lock sits on
 /// cache lines of its own, so threads in different shards do not share a lock's line.
 ///
@@ -116,7 +116,7 @@ type PaddedShard<K, V> = Padded<RwLock<Shard<K, V>>>;
 ///
 /// ```
 /// use cellar::ShardedMap;
-/// use rayon::prelude::*;
+/// use cellar::rayon::prelude::*;
 ///
 /// let grid: ShardedMap<(i32, i32), Vec<u32>> = ShardedMap::new();
 /// (0..1000u32).into_par_iter().for_each(|id| {

@@ -347,3 +347,56 @@ fn a_plain_loop_with_a_change_filter_yields_and_marks_only_the_passing_rows() {
     values.sort();
     assert_eq!(values, [0, 1, 4, 5, 6, 8, 102, 103, 107, 109]);
 }
+
+#[test]
+fn mut_marks_only_the_rows_written_on_every_path_that_hands_it_out() {
+    // `Pos` lives in tables, `Rare` in a sparse set: each path below writes one row and reads
+    // others, and only the written row may show up as changed.
+    fn check<T: Send + Sync + 'static>(write: fn(&mut T), read: fn(&T) -> i64) {
+        let (mut world, _) = mixed_world();
+        let mut changed = QueryState::<Entity, Changed<T>>::new(&mut world);
+        assert!(changed.iter(&world).count() > 0, "first run: everything is new");
+        let mut state = QueryState::<(Entity, Mut<T>)>::new(&mut world);
+        let rows: Vec<Entity> = state.iter_mut(&mut world).map(|(e, _)| e).collect();
+        assert!(rows.len() >= 4, "{} rows", rows.len());
+        let mut changed_rows = |world: &World| changed.iter(world).collect::<Vec<_>>();
+        assert_eq!(changed_rows(&world), [], "the loop above only read");
+
+        let target = rows[0];
+        state.query_mut(&mut world).par_iter_mut().for_each(|(e, mut v)| {
+            if e == target {
+                write(&mut v);
+            } else {
+                read(&v);
+            }
+        });
+        assert_eq!(changed_rows(&world), [rows[0]], "par_iter_mut");
+
+        let mut query = state.query_mut(&mut world);
+        read(&query.get_mut(rows[1]).unwrap().1);
+        drop(query);
+        assert_eq!(changed_rows(&world), [], "get_mut, read");
+        write(&mut state.query_mut(&mut world).get_mut(rows[1]).unwrap().1);
+        assert_eq!(changed_rows(&world), [rows[1]], "get_mut, written");
+
+        let mut query = state.query_mut(&mut world);
+        let [(_, mut a), (_, b)] = query.get_many_mut([rows[2], rows[3]]).unwrap();
+        write(&mut a);
+        read(&b);
+        drop(query);
+        assert_eq!(changed_rows(&world), [rows[2]], "get_many_mut");
+
+        let mut query = state.query_mut(&mut world);
+        let mut pairs = query.iter_combinations_mut::<2>();
+        while let Some([(first, mut a), (_, b)]) = pairs.fetch_next() {
+            if first == rows[3] {
+                write(&mut a);
+            }
+            read(&b);
+        }
+        drop(query);
+        assert_eq!(changed_rows(&world), [rows[3]], "iter_combinations_mut");
+    }
+    check::<Pos>(|p| p.0 += 1, |p| p.0);
+    check::<Rare>(|r| r.0 = r.0.wrapping_add(1), |r| i64::from(r.0));
+}

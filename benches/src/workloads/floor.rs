@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::components::{Position, Transform, Velocity, position, transform, velocity};
+use crate::components::{Data, Position, Transform, Velocity, data, position, transform, velocity};
 use crate::{Observation, Workload, heavy_step};
 
 /// simple_iter over two plain columns.
@@ -66,5 +66,66 @@ impl Workload for HeavyCompute {
         let mut o = Observation::default();
         self.transforms.iter().zip(&self.positions).for_each(|(t, p)| o.add_heavy(t, p));
         o
+    }
+}
+
+/// fragmented_iter over 26 plain columns of `Data`, one per letter, as 26 archetype tables
+/// keep them: `for_each` over the columns flattened.
+///
+/// With its plain-`for` twin [`FragmentedIterLoop`] it measures what any item iterator pays
+/// on short tables, ECS or not: `for_each` runs each column as a counted loop (vectorized),
+/// a `for` loop steps one item at a time through a loop shared with the switch to the next
+/// column.
+#[derive(Debug)]
+pub struct FragmentedIter {
+    columns: Vec<Vec<Data>>,
+}
+
+impl FragmentedIter {
+    /// 26 columns of `n` values each.
+    pub fn new(n: usize) -> Self {
+        Self { columns: (0..26).map(|_| (0..n).map(data).collect()).collect() }
+    }
+
+    fn observe_columns(&self) -> Observation {
+        let mut o = Observation::default();
+        self.columns.iter().flatten().for_each(|d| {
+            o.count += 1;
+            o.add(0, f64::from(d.0));
+        });
+        o
+    }
+}
+
+impl Workload for FragmentedIter {
+    fn run(&mut self) {
+        self.columns.iter_mut().flatten().for_each(|d| d.0 *= 2.0);
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.observe_columns()
+    }
+}
+
+/// [`FragmentedIter`] written as a plain `for` loop over the flattened columns.
+#[derive(Debug)]
+pub struct FragmentedIterLoop(FragmentedIter);
+
+impl FragmentedIterLoop {
+    /// As [`FragmentedIter::new`].
+    pub fn new(n: usize) -> Self {
+        Self(FragmentedIter::new(n))
+    }
+}
+
+impl Workload for FragmentedIterLoop {
+    fn run(&mut self) {
+        for d in self.0.columns.iter_mut().flatten() {
+            d.0 *= 2.0;
+        }
+    }
+
+    fn observe(&mut self) -> Observation {
+        self.0.observe_columns()
     }
 }

@@ -10,8 +10,9 @@ use crate::entity::Entity;
 use crate::storage::{RowTicks, SparseSet, Storage, Table, Ticks};
 use crate::world::World;
 
-/// A condition on rows: [`With`], [`Without`], [`Added`], [`Changed`], and tuples of up to
-/// 12 of these (all must hold). `()` lets every row through.
+/// A condition on rows: [`With`], [`Without`], [`Added`], [`Changed`], tuples of up to 12
+/// of these (all must hold) and [`Or`] of up to 8 (any may hold). `()` lets every row
+/// through.
 ///
 /// Filters need no tokens: presence is in the table layout and change ticks are atomic
 /// counters beside the columns. Like [`QueryData`](super::QueryData), the methods are

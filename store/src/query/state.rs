@@ -580,9 +580,13 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     /// use cellar::{QueryState, World};
     /// let mut world = World::new();
     /// world.spawn((1u8,));
+    /// world.spawn((2u8, 'x'));
     /// let mut state = QueryState::<&u8>::new(&mut world);
     /// let query = state.query_ref(&world);
-    /// assert_eq!(query.iter().count(), query.iter().count());
+    /// let mut seen: Vec<u8> = query.iter().copied().collect();
+    /// seen.sort();
+    /// assert_eq!(seen, [1, 2]);
+    /// assert_eq!(query.iter().count(), 2, "a read-only query can be iterated again");
     /// ```
     pub fn iter(&self) -> QueryIter<'_, 's, Q, F>
     where
@@ -819,6 +823,34 @@ impl<'a, 's, Q: QueryData, F: QueryFilter> IntoIterator for &'a mut Query<'_, 's
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
+    }
+}
+
+/// `for item in &query` over a read-only query, as `query.iter()`.
+///
+/// ```
+/// use cellar::prelude::*;
+///
+/// struct Score(u32);
+/// fn total(scores: Query<&Score>, mut sum: ResMut<u32>) {
+///     for score in &scores {
+///         *sum += score.0;
+///     }
+/// }
+/// let mut world = World::new();
+/// world.insert_resource(0u32);
+/// world.spawn_batch([(Score(1),), (Score(2),)]);
+/// let mut schedule = Schedule::new();
+/// schedule.add_system(total);
+/// schedule.run(&mut world);
+/// assert_eq!(*world.resource::<u32>().unwrap(), 3);
+/// ```
+impl<'a, 's, Q: ReadOnlyQuery, F: QueryFilter> IntoIterator for &'a Query<'_, 's, Q, F> {
+    type Item = Q::Item<'a>;
+    type IntoIter = QueryIter<'a, 's, Q, F>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 

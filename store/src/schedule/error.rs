@@ -26,8 +26,10 @@ use crate::access::AccessConflict;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ScheduleError {
-    /// Two parameters of one system alias: `Query<&mut A>` beside `Query<&A>`, or `ResMut<R>`
-    /// twice. One run would need `&mut` to a token beside another borrow of it.
+    /// Two parameters of one system alias (`Query<&mut A>` beside `Query<&A>`, or `ResMut<R>`
+    /// twice), or one query parameter names a component it writes twice
+    /// (`Query<(&mut A, &A)>`, reported with [`AccessConflict::within`] set). One run would
+    /// need `&mut` to a token beside another borrow of it.
     ConflictingParams {
         /// The system's name.
         system: String,
@@ -63,9 +65,12 @@ pub enum ScheduleError {
 impl fmt::Display for ScheduleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScheduleError::ConflictingParams { system, conflict } => {
-                write!(f, "system `{system}` has parameters that alias: {conflict}")
-            }
+            ScheduleError::ConflictingParams { system, conflict } => match conflict.within {
+                Some(_) => {
+                    write!(f, "system `{system}` has a query that aliases itself: {conflict}")
+                }
+                None => write!(f, "system `{system}` has parameters that alias: {conflict}"),
+            },
             ScheduleError::Cycle { systems } => {
                 write!(f, "the ordering constraints form a cycle: ")?;
                 for s in systems {

@@ -3,7 +3,9 @@
 //! A [`Schedule`] holds systems in the order they were added, with the ordering constraints
 //! declared on them (`before`, `after`, sets) and their run conditions. From the systems'
 //! [`Access`] sets it builds *batches*: groups of systems that borrow no token in a
-//! conflicting way (see [`graph`](self) below). Each run then goes batch by batch:
+//! conflicting way, each system in the earliest batch after those of its declared
+//! predecessors and of every earlier system it conflicts with ([`Schedule::batches`] shows
+//! them). Each run then goes batch by batch:
 //!
 //! 1. every event queue used by a system moves to its next frame ([`Events::update`]);
 //! 2. for each batch, the run conditions are checked on the caller's thread; the world is
@@ -224,8 +226,8 @@ impl fmt::Debug for SystemConfig {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a system",
     label = "not a system",
-    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
-    note = "`Local<T>` needs `T: Default`; `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default`; `&World` is no system parameter (read through `Query` and `Res`); `&mut World` must be a system's only parameter (an exclusive system)"
 )]
 pub trait IntoSystemConfig<Marker>: Sized {
     /// The configuration, with nothing declared yet.
@@ -278,6 +280,9 @@ pub trait IntoSystemConfig<Marker>: Sized {
 #[derive(Debug)]
 pub struct ConfigMarker;
 
+// Not offered in errors: a function that is not a system is never meant to be a
+// `SystemConfig`, and naming it only sends the reader into this file.
+#[diagnostic::do_not_recommend]
 impl IntoSystemConfig<ConfigMarker> for SystemConfig {
     fn into_config(self) -> SystemConfig {
         self

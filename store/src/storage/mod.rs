@@ -97,7 +97,7 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// the parts agree:
 ///
 /// - every live entity's location is a row of a table whose entity at that row is it
-///   ([`Table`]'s invariants hold for every table), and every table row's entity is live;
+///   (`Table`'s invariants hold for every table), and every table row's entity is live;
 /// - every column of a table has as many rows as the table, and a sparse set's dense column
 ///   as many as the set (`SparseSet`);
 /// - a sparse set holds live entities only;

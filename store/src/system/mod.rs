@@ -1,8 +1,10 @@
 //! Systems: plain functions whose parameters declare the tokens they borrow.
 //!
 //! A system is any `FnMut` whose parameters are [`SystemParam`]s: [`Query`], [`Res`],
-//! [`ResMut`], `Option<Res<T>>`, [`Local`], [`Commands`], [`EventReader`], [`EventWriter`]; or
-//! one that takes `&mut World` alone (an *exclusive* system). Each parameter type states, as
+//! [`ResMut`], `Option<Res<T>>`, `Option<ResMut<T>>`, [`Local`], [`Commands`],
+//! [`EventReader`], [`EventWriter`], [`RemovedComponents`], [`ParamSet`] (several of these
+//! that borrow the same tokens, used one at a time) and tuples of them; or one that takes
+//! `&mut World` alone (an *exclusive* system). Each parameter type states, as
 //! data, which tokens it borrows and how ([`Access`]); the [`Schedule`] reads those sets to
 //! decide which systems may run at the same time, and for every run lends each system the
 //! tokens it asked for: `&mut` owner for what it writes, `&` owner for what it reads.
@@ -246,8 +248,8 @@ impl SystemMeta {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a system's parameter",
     label = "not a system parameter",
-    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `ParamSet<(..)>`; or one that takes `&mut World` and nothing else",
-    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` and `&mut World` cannot sit beside other parameters (take `&mut World` alone for an exclusive system)"
+    note = "a system is a function or closure whose parameters are all system parameters: `Query<..>`, `Res<T>`, `ResMut<T>`, `Option<Res<T>>`, `Option<ResMut<T>>`, `Local<T>` (with `T: Default`), `Commands`, `EventReader<E>`, `EventWriter<E>`, `RemovedComponents<T>`, `ParamSet<(..)>`, or tuples of these; or one that takes `&mut World` and nothing else",
+    note = "`Local<T>` needs `T: Default` (it starts at `T::default()`); `&World` is no system parameter (read through `Query` and `Res`); `&mut World` must be a system's only parameter (an exclusive system)"
 )]
 pub trait SystemParam {
     /// What the parameter keeps between runs (a query's cache, a local value, a command

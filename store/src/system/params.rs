@@ -576,10 +576,10 @@ impl<Q: QueryData, F: QueryFilter + 'static> SystemParam for Query<'_, '_, Q, F>
     type Item<'w, 's> = Query<'w, 's, Q::Static, F>;
 
     fn access(access: &mut Access) -> Result<(), AccessConflict> {
-        // A query that aliases within itself is worded as such, with the query's type.
-        let query = Access::of_query::<Q::Static, F>().map_err(|conflict| {
-            conflict.within(std::any::type_name::<Query<'static, 'static, Q::Static, F>>())
-        })?;
+        // A query that aliases within itself is worded as such, with its item type (the
+        // name of `Query` itself would show the private module it is defined in).
+        let query = Access::of_query::<Q::Static, F>()
+            .map_err(|conflict| conflict.within(std::any::type_name::<Q::Static>()))?;
         access.extend(&query)
     }
 

@@ -6,7 +6,7 @@
 //! # A `TArena` takes only its own marker's owner
 //!
 //! ```
-//! use cellar_tokens::arena::{TArena, TCellOwner};
+//! use cellar::arena::{TArena, TCellOwner};
 //! struct Physics;
 //! let physics = TCellOwner::<Physics>::new();
 //! let mut speed = TArena::<Physics, f32>::new();
@@ -15,7 +15,7 @@
 //! ```
 //!
 //! ```compile_fail,E0308
-//! use cellar_tokens::arena::{TArena, TCellOwner};
+//! use cellar::arena::{TArena, TCellOwner};
 //! struct Physics;
 //! struct Audio;
 //! let audio = TCellOwner::<Audio>::new();
@@ -27,7 +27,7 @@
 //! # An `LArena` takes only the owner of its own scope
 //!
 //! ```
-//! use cellar_tokens::arena::{LArena, LCellOwner};
+//! use cellar::arena::{LArena, LCellOwner};
 //! LCellOwner::scope(|outer| {
 //!     LCellOwner::scope(|inner| {
 //!         let mut a = LArena::new();
@@ -40,7 +40,7 @@
 //! ```
 //!
 //! ```compile_fail,E0521
-//! use cellar_tokens::arena::{LArena, LCellOwner};
+//! use cellar::arena::{LArena, LCellOwner};
 //! LCellOwner::scope(|outer| {
 //!     LCellOwner::scope(|inner| {
 //!         let mut a = LArena::new();
@@ -54,7 +54,7 @@
 //! # An `LCellOwner` and its arenas cannot leave their scope
 //!
 //! ```
-//! use cellar_tokens::arena::{LArena, LCellOwner};
+//! use cellar::arena::{LArena, LCellOwner};
 //! let mut total = 0;
 //! LCellOwner::scope(|owner| {
 //!     let mut a = LArena::new();
@@ -65,7 +65,7 @@
 //! ```
 //!
 //! ```compile_fail,E0521
-//! use cellar_tokens::arena::LCellOwner;
+//! use cellar::arena::LCellOwner;
 //! let mut escaped = None;
 //! LCellOwner::scope(|owner| {
 //!     escaped = Some(owner); // `'id` would outlive the closure
@@ -73,7 +73,7 @@
 //! ```
 //!
 //! ```compile_fail,E0521
-//! use cellar_tokens::arena::{LArena, LCellOwner};
+//! use cellar::arena::{LArena, LCellOwner};
 //! let mut escaped = None;
 //! LCellOwner::scope(|owner| {
 //!     let mut a = LArena::new();
@@ -88,7 +88,7 @@
 //! For every flavour, `get_mut` borrows the owner mutably for as long as the result lives.
 //!
 //! ```
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let mut owner = QCellOwner::new();
 //! let mut arena = QArena::new(&owner);
 //! let (a, b) = (arena.insert(1), arena.insert(2));
@@ -99,7 +99,7 @@
 //! ```
 //!
 //! ```compile_fail,E0499
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let mut owner = QCellOwner::new();
 //! let mut arena = QArena::new(&owner);
 //! let (a, b) = (arena.insert(1), arena.insert(2));
@@ -109,7 +109,7 @@
 //! ```
 //!
 //! ```compile_fail,E0499
-//! use cellar_tokens::arena::{TArena, TCellOwner};
+//! use cellar::arena::{TArena, TCellOwner};
 //! struct M;
 //! let mut owner = TCellOwner::<M>::new();
 //! let mut arena = TArena::<M, i32>::new();
@@ -120,7 +120,7 @@
 //! ```
 //!
 //! ```compile_fail,E0499
-//! use cellar_tokens::arena::{LArena, LCellOwner};
+//! use cellar::arena::{LArena, LCellOwner};
 //! LCellOwner::scope(|mut owner| {
 //!     let mut arena = LArena::new();
 //!     let (a, b) = (arena.insert(1), arena.insert(2));
@@ -133,7 +133,7 @@
 //! Nor can a value be read while another is being written with the same owner:
 //!
 //! ```compile_fail,E0502
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let mut owner = QCellOwner::new();
 //! let mut arena = QArena::new(&owner);
 //! let (a, b) = (arena.insert(1), arena.insert(2));
@@ -145,7 +145,7 @@
 //! # A shape change waits for every borrow of the values
 //!
 //! ```compile_fail,E0502
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let owner = QCellOwner::new();
 //! let mut arena = QArena::new(&owner);
 //! let a = arena.insert(1);
@@ -159,7 +159,7 @@
 //! An `ArenaRw` holds `&mut owner` until it is dropped, and an `ArenaRo` holds `&arena`:
 //!
 //! ```compile_fail,E0502
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let mut owner = QCellOwner::new();
 //! let mut arena = QArena::new(&owner);
 //! let a = arena.insert(1);
@@ -169,7 +169,7 @@
 //! ```
 //!
 //! ```compile_fail,E0502
-//! use cellar_tokens::arena::{TArena, TCellOwner};
+//! use cellar::arena::{TArena, TCellOwner};
 //! struct M;
 //! let owner = TCellOwner::<M>::new();
 //! let mut arena = TArena::<M, i32>::new();
@@ -183,7 +183,7 @@
 //!
 //! ```compile_fail,E0277
 //! use std::cell::Cell;
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //! let owner = QCellOwner::new();
 //! let arena = QArena::<Cell<u8>>::new(&owner);
 //! std::thread::scope(|s| {

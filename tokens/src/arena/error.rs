@@ -12,7 +12,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{ArenaError, QArena, QCellOwner};
+/// use cellar::arena::{ArenaError, QArena, QCellOwner};
 ///
 /// let owner = QCellOwner::new();
 /// let stranger = QCellOwner::new();

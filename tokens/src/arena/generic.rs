@@ -29,7 +29,7 @@ use super::{LArena, QArena, TArena};
 /// differ:
 ///
 /// ```
-/// use cellar_tokens::arena::{LArena, LCellOwner, QArena, QCellOwner, TArena, TCellOwner};
+/// use cellar::arena::{LArena, LCellOwner, QArena, QCellOwner, TArena, TCellOwner};
 ///
 /// let q_owner = QCellOwner::new();
 /// let mut q = QArena::new(&q_owner);
@@ -47,7 +47,7 @@ use super::{LArena, QArena, TArena};
 ///     l.retain(|_, v| *v != "a");
 ///     assert!(l.is_empty() && l.as_slice(&owner).is_empty());
 /// });
-/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+/// # Ok::<(), cellar::arena::ArenaError>(())
 /// ```
 pub struct Arena<F: Flavour, V, K: Key = DefaultKey> {
     /// The keys, their positions and the values (its type states the invariants).
@@ -58,7 +58,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// The number of values. Needs no owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -72,7 +72,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// Whether the arena holds no values. Needs no owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// assert!(QArena::<u8>::new(&owner).is_empty());
@@ -84,7 +84,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// How many values fit without reallocating.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::<u8>::new(&owner);
@@ -98,7 +98,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// Makes room for `additional` more values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::<u8>::new(&owner);
@@ -112,7 +112,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// Whether `key` is in the arena. Needs no owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -129,7 +129,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// `as_slice`. Needs no owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -144,7 +144,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// if it is here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -160,7 +160,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// Adds `value` and returns its new key.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -175,13 +175,13 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// arena is unchanged.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, QArena, QCellOwner};
+    /// use cellar::arena::{DefaultKey, QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::<(DefaultKey, u8)>::new(&owner);
     /// let k = arena.insert_with_key(|k| (k, 5));
     /// assert_eq!(arena.get(&owner, k)?, Some(&(k, 5)));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn insert_with_key(&mut self, f: impl FnOnce(K) -> V) -> K {
         self.storage.insert_with_key(f)
@@ -191,7 +191,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// moves into the hole, so storage order changes.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -207,7 +207,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// visited once, in an unspecified order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -224,7 +224,7 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// Drops every value. Keys handed out before stay stale forever.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -240,14 +240,14 @@ impl<F: Flavour, V, K: Key> Arena<F, V, K> {
     /// arena already rules out every other borrow).
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// arena.values_mut()[0] = 9;
     /// assert_eq!(arena.as_slice(&owner)?, [9]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn values_mut(&mut self) -> &mut [V] {
         self.storage.values_mut()

@@ -11,7 +11,7 @@ use std::slice;
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{QArena, QCellOwner};
+/// use cellar::arena::{QArena, QCellOwner};
 ///
 /// let owner = QCellOwner::new();
 /// let mut arena = QArena::new(&owner);
@@ -19,7 +19,7 @@ use std::slice;
 /// let b = arena.insert("b");
 /// let pairs: Vec<_> = arena.iter(&owner)?.collect();
 /// assert_eq!(pairs, [(a, &"a"), (b, &"b")]);
-/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+/// # Ok::<(), cellar::arena::ArenaError>(())
 /// ```
 #[derive(Debug)]
 pub struct Iter<'a, K, V> {
@@ -72,7 +72,7 @@ impl<K: Copy, V> FusedIterator for Iter<'_, K, V> {}
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{QArena, QCellOwner};
+/// use cellar::arena::{QArena, QCellOwner};
 ///
 /// let mut owner = QCellOwner::new();
 /// let mut arena = QArena::new(&owner);
@@ -84,7 +84,7 @@ impl<K: Copy, V> FusedIterator for Iter<'_, K, V> {}
 ///     }
 /// }
 /// assert_eq!(arena.as_slice(&owner)?, [10, 2]);
-/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+/// # Ok::<(), cellar::arena::ArenaError>(())
 /// ```
 #[derive(Debug)]
 pub struct IterMut<'a, K, V> {

@@ -27,7 +27,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{LArena, LCellOwner};
+/// use cellar::arena::{LArena, LCellOwner};
 ///
 /// LCellOwner::scope(|mut owner| {
 ///     let mut names = LArena::new();
@@ -40,7 +40,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// The owner of another scope does not compile:
 ///
 /// ```compile_fail,E0521
-/// use cellar_tokens::arena::{LArena, LCellOwner};
+/// use cellar::arena::{LArena, LCellOwner};
 ///
 /// LCellOwner::scope(|outer| {
 ///     LCellOwner::scope(|inner| {
@@ -55,7 +55,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// Nor does letting the owner out of its scope:
 ///
 /// ```compile_fail,E0521
-/// use cellar_tokens::arena::LCellOwner;
+/// use cellar::arena::LCellOwner;
 ///
 /// let mut escaped = None;
 /// LCellOwner::scope(|owner| {
@@ -68,7 +68,7 @@ impl<'id, V> LArena<'id, V> {
     /// An empty arena; its `'id` is the one of the owner it is first used with.
     ///
     /// ```
-    /// use cellar_tokens::arena::{LArena, LCellOwner};
+    /// use cellar::arena::{LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|owner| {
     ///     let arena = LArena::<String>::new();
@@ -82,7 +82,7 @@ impl<'id, V> LArena<'id, V> {
     /// An empty arena with room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::LArena;
+    /// use cellar::arena::LArena;
     ///
     /// let arena = LArena::<u64>::with_capacity(1000);
     /// assert!(arena.capacity() >= 1000);
@@ -96,9 +96,9 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// An empty arena with keys of type `K`.
     ///
     /// ```
-    /// use cellar_tokens::arena::{LArena, LCellOwner};
+    /// use cellar::arena::{LArena, LCellOwner};
     ///
-    /// cellar_tokens::arena::new_key_type! { struct Unit; }
+    /// cellar::arena::new_key_type! { struct Unit; }
     /// LCellOwner::scope(|owner| {
     ///     let mut arena = LArena::<&str, Unit>::with_key();
     ///     let k: Unit = arena.insert("archer");
@@ -112,7 +112,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// An empty arena with keys of type `K` and room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena};
+    /// use cellar::arena::{DefaultKey, LArena};
     ///
     /// let arena = LArena::<u8, DefaultKey>::with_capacity_and_key(8);
     /// assert!(arena.capacity() >= 8);
@@ -126,7 +126,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// the returned [`ArenaRo`], which check only their keys.
     ///
     /// ```
-    /// use cellar_tokens::arena::{LArena, LCellOwner};
+    /// use cellar::arena::{LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|owner| {
     ///     let mut arena = LArena::new();
@@ -144,7 +144,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// through the returned [`ArenaRw`], which check only their keys.
     ///
     /// ```
-    /// use cellar_tokens::arena::{LArena, LCellOwner};
+    /// use cellar::arena::{LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -163,7 +163,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Reads `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -179,7 +179,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Writes `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -198,7 +198,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Writes two values at once: `None` if a key is not here or the keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -221,7 +221,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Writes three values at once: `None` if a key is not here or two keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -245,7 +245,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Writes `N` values at once: `None` if a key is not here or two keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -267,7 +267,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Every `(key, &value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -283,7 +283,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Every `(key, &mut value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -302,7 +302,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// fast path for bulk reads.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();
@@ -318,7 +318,7 @@ impl<'id, V, K: Key> LArena<'id, V, K> {
     /// Every value as one mutable slice, in storage order: the fast path for bulk writes.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, LArena, LCellOwner};
+    /// use cellar::arena::{DefaultKey, LArena, LCellOwner};
     ///
     /// LCellOwner::scope(|mut owner| {
     ///     let mut arena = LArena::new();

@@ -8,7 +8,7 @@
 //! then does on the owner what a lock would do at run time on each value.
 //!
 //! ```
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //!
 //! let mut owner = QCellOwner::new();
 //! let mut position = QArena::new(&owner);
@@ -22,7 +22,7 @@
 //! let dv = *velocity.get(&owner, v)?.unwrap();
 //! *position.get_mut(&mut owner, p)?.unwrap() += dv;
 //! assert_eq!(position.get(&owner, p)?, Some(&2.0));
-//! # Ok::<(), cellar_tokens::arena::ArenaError>(())
+//! # Ok::<(), cellar::arena::ArenaError>(())
 //! ```
 //!
 //! # Three flavours
@@ -91,7 +91,7 @@
 //! written from different threads at once, each thread holding its own `&mut owner`.
 //!
 //! ```
-//! use cellar_tokens::arena::{QArena, QCellOwner};
+//! use cellar::arena::{QArena, QCellOwner};
 //!
 //! let (mut oa, mut ob) = (QCellOwner::new(), QCellOwner::new());
 //! let (mut a, mut b) = (QArena::new(&oa), QArena::new(&ob));
@@ -103,7 +103,7 @@
 //! });
 //! assert_eq!(a.as_slice(&oa)?, [2]);
 //! assert_eq!(b.as_slice(&ob)?, [11]);
-//! # Ok::<(), cellar_tokens::arena::ArenaError>(())
+//! # Ok::<(), cellar::arena::ArenaError>(())
 //! ```
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{ArenaError, QArena, QCellOwner};
+/// use cellar::arena::{ArenaError, QArena, QCellOwner};
 ///
 /// let mut owner = QCellOwner::new();
 /// let mut hp = QArena::new(&owner);
@@ -50,7 +50,7 @@ impl<V> QArena<V> {
     /// [`DefaultKey`] keys ([`with_key`](QArena#method.with_key) picks another key type).
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let arena = QArena::<String>::new(&owner);
@@ -64,7 +64,7 @@ impl<V> QArena<V> {
     /// An empty arena owned by `owner`, with room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let arena = QArena::<u64>::with_capacity(owner.id(), 1000);
@@ -79,9 +79,9 @@ impl<V, K: Key> QArena<V, K> {
     /// An empty arena owned by `owner`, with keys of type `K`.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
-    /// cellar_tokens::arena::new_key_type! { struct Unit; }
+    /// cellar::arena::new_key_type! { struct Unit; }
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::<&str, Unit>::with_key(&owner);
     /// let k: Unit = arena.insert("archer");
@@ -94,7 +94,7 @@ impl<V, K: Key> QArena<V, K> {
     /// An empty arena owned by `owner`, with keys of type `K` and room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, QArena, QCellOwner};
+    /// use cellar::arena::{DefaultKey, QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let arena = QArena::<u8, DefaultKey>::with_capacity_and_key(&owner, 8);
@@ -108,7 +108,7 @@ impl<V, K: Key> QArena<V, K> {
     /// The id of the owner this arena accepts.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let arena = QArena::<u8>::new(&owner);
@@ -121,7 +121,7 @@ impl<V, K: Key> QArena<V, K> {
     /// Whether `owner` is the one this arena accepts.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let (owner, other) = (QCellOwner::new(), QCellOwner::new());
     /// let arena = QArena::<u8>::new(&owner);
@@ -139,7 +139,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -147,7 +147,7 @@ impl<V, K: Key> QArena<V, K> {
     /// let ro = arena.ro(&owner)?;
     /// assert_eq!(ro.get(a).unwrap() + ro.get(b).unwrap(), 3);
     /// assert!(arena.ro(&QCellOwner::new()).is_err());
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn ro<'a>(&'a self, owner: &'a QCellOwner) -> Result<ArenaRo<'a, V, K>, ArenaError> {
@@ -162,7 +162,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -171,7 +171,7 @@ impl<V, K: Key> QArena<V, K> {
     /// *rw.get_mut(a).unwrap() += 10;
     /// *rw.get_mut(b).unwrap() += 10;
     /// assert_eq!(rw.as_slice(), [11, 12]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn rw<'a>(&'a self, owner: &'a mut QCellOwner) -> Result<ArenaRw<'a, V, K>, ArenaError> {
@@ -185,13 +185,13 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1.5_f32);
     /// assert_eq!(arena.get(&owner, k)?, Some(&1.5));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn get<'a>(&'a self, owner: &'a QCellOwner, key: K) -> Result<Option<&'a V>, ArenaError> {
@@ -205,7 +205,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -214,7 +214,7 @@ impl<V, K: Key> QArena<V, K> {
     ///     *v += 1;
     /// }
     /// assert_eq!(arena.get(&owner, k)?, Some(&2));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn get_mut<'a>(
@@ -232,7 +232,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -241,7 +241,7 @@ impl<V, K: Key> QArena<V, K> {
     /// *x += *y;
     /// assert_eq!(arena.get(&owner, a)?, Some(&3));
     /// assert!(arena.get2_mut(&mut owner, a, a)?.is_none());
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn get2_mut<'a>(
         &'a self,
@@ -259,7 +259,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -268,7 +268,7 @@ impl<V, K: Key> QArena<V, K> {
     /// *x = *y + *z;
     /// assert_eq!(arena.get(&owner, a)?, Some(&5));
     /// assert!(arena.get3_mut(&mut owner, a, b, a)?.is_none());
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn get3_mut<'a>(
         &'a self,
@@ -287,7 +287,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -296,7 +296,7 @@ impl<V, K: Key> QArena<V, K> {
     ///     *v *= 10;
     /// }
     /// assert_eq!(arena.as_slice(&owner)?, [10, 20, 30, 40]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn get_many_mut<'a, const N: usize>(
         &'a self,
@@ -313,14 +313,14 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(2);
     /// arena.insert(3);
     /// assert_eq!(arena.iter(&owner)?.map(|(_, v)| v).sum::<i32>(), 5);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn iter<'a>(&'a self, owner: &'a QCellOwner) -> Result<Iter<'a, K, V>, ArenaError> {
         self.storage.iter(owner)
@@ -333,7 +333,7 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -342,7 +342,7 @@ impl<V, K: Key> QArena<V, K> {
     ///     *v += 1;
     /// }
     /// assert_eq!(arena.as_slice(&owner)?, [3]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn iter_mut<'a>(
         &'a self,
@@ -359,14 +359,14 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(4_u64);
     /// arena.insert(5);
     /// assert_eq!(arena.as_slice(&owner)?.iter().sum::<u64>(), 9);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn as_slice<'a>(&'a self, owner: &'a QCellOwner) -> Result<&'a [V], ArenaError> {
         self.storage.as_slice(owner)
@@ -379,14 +379,14 @@ impl<V, K: Key> QArena<V, K> {
     /// [`ArenaError::WrongOwner`] if `owner` is not this arena's owner.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(4_u64);
     /// arena.as_mut_slice(&mut owner)?.iter_mut().for_each(|v| *v += 1);
     /// assert_eq!(arena.as_slice(&owner)?, [5]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn as_mut_slice<'a>(
         &'a self,

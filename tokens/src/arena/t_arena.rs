@@ -30,7 +30,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{TArena, TCellOwner};
+/// use cellar::arena::{TArena, TCellOwner};
 ///
 /// struct Physics;
 /// let mut owner = TCellOwner::<Physics>::new();
@@ -45,7 +45,7 @@ use super::view::{ArenaRo, ArenaRw};
 /// Another marker's owner does not compile:
 ///
 /// ```compile_fail,E0308
-/// use cellar_tokens::arena::{TArena, TCellOwner};
+/// use cellar::arena::{TArena, TCellOwner};
 ///
 /// struct Physics;
 /// struct Audio;
@@ -65,7 +65,7 @@ pub type TArena<M, V, K = DefaultKey> = Arena<TFlavour<M>, V, K>;
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{ArenaError, try_tcell_owner};
+/// use cellar::arena::{ArenaError, try_tcell_owner};
 ///
 /// struct Marker;
 /// let first = try_tcell_owner::<Marker>()?;
@@ -82,7 +82,7 @@ impl<M: 'static, V> TArena<M, V> {
     /// An empty arena for the owner `TCellOwner<M>`.
     ///
     /// ```
-    /// use cellar_tokens::arena::TArena;
+    /// use cellar::arena::TArena;
     ///
     /// struct Marker;
     /// let arena = TArena::<Marker, String>::new();
@@ -95,7 +95,7 @@ impl<M: 'static, V> TArena<M, V> {
     /// An empty arena with room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::TArena;
+    /// use cellar::arena::TArena;
     ///
     /// struct Marker;
     /// let arena = TArena::<Marker, u64>::with_capacity(1000);
@@ -110,9 +110,9 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// An empty arena with keys of type `K`.
     ///
     /// ```
-    /// use cellar_tokens::arena::{TArena, TCellOwner};
+    /// use cellar::arena::{TArena, TCellOwner};
     ///
-    /// cellar_tokens::arena::new_key_type! { struct Unit; }
+    /// cellar::arena::new_key_type! { struct Unit; }
     /// struct Marker;
     /// let owner = TCellOwner::<Marker>::new();
     /// let mut arena = TArena::<Marker, &str, Unit>::with_key();
@@ -126,7 +126,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// An empty arena with keys of type `K` and room for `capacity` values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena};
+    /// use cellar::arena::{DefaultKey, TArena};
     ///
     /// struct Marker;
     /// let arena = TArena::<Marker, u8, DefaultKey>::with_capacity_and_key(8);
@@ -141,7 +141,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// the returned [`ArenaRo`], which check only their keys.
     ///
     /// ```
-    /// use cellar_tokens::arena::{TArena, TCellOwner};
+    /// use cellar::arena::{TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let owner = TCellOwner::<Marker>::new();
@@ -159,7 +159,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// through the returned [`ArenaRw`], which check only their keys.
     ///
     /// ```
-    /// use cellar_tokens::arena::{TArena, TCellOwner};
+    /// use cellar::arena::{TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -178,7 +178,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Reads `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -194,7 +194,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Writes `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -213,7 +213,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Writes two values at once: `None` if a key is not here or the keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -236,7 +236,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Writes three values at once: `None` if a key is not here or two keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -260,7 +260,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Writes `N` values at once: `None` if a key is not here or two keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -282,7 +282,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Every `(key, &value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -298,7 +298,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Every `(key, &mut value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -317,7 +317,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// fast path for bulk reads.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();
@@ -333,7 +333,7 @@ impl<M: 'static, V, K: Key> TArena<M, V, K> {
     /// Every value as one mutable slice, in storage order: the fast path for bulk writes.
     ///
     /// ```
-    /// use cellar_tokens::arena::{DefaultKey, TArena, TCellOwner};
+    /// use cellar::arena::{DefaultKey, TArena, TCellOwner};
     ///
     /// struct Marker;
     /// let mut owner = TCellOwner::<Marker>::new();

@@ -16,7 +16,7 @@ use super::iter::{Iter, IterMut};
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{QArena, QCellOwner};
+/// use cellar::arena::{QArena, QCellOwner};
 ///
 /// let owner = QCellOwner::new();
 /// let mut arena = QArena::new(&owner);
@@ -25,7 +25,7 @@ use super::iter::{Iter, IterMut};
 /// let ro = arena.ro(&owner)?; // one owner check...
 /// let total: u64 = keys.iter().rev().map(|&k| ro.get(k).unwrap()).sum(); // ...for 100 lookups
 /// assert_eq!(total, 4950);
-/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+/// # Ok::<(), cellar::arena::ArenaError>(())
 /// ```
 pub struct ArenaRo<'a, V, K: Key = DefaultKey> {
     slots: &'a SlotMap<K, u32>,
@@ -49,13 +49,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// The number of values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.len(), 1);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn len(&self) -> usize {
         self.values.len()
@@ -64,12 +64,12 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// Whether the arena holds no values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let arena = QArena::<u8>::new(&owner);
     /// assert!(arena.ro(&owner)?.is_empty());
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
@@ -78,13 +78,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// Whether `key` is in the arena.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert!(arena.ro(&owner)?.contains_key(k));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn contains_key(&self, key: K) -> bool {
         self.slots.contains_key(key)
@@ -93,13 +93,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// The keys in storage order: `keys()[i]` is the key of `as_slice()[i]`.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.keys(), [k]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn keys(&self) -> &'a [K] {
         self.keys
@@ -108,13 +108,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// The position of `key`'s value in [`as_slice`](Self::as_slice), if it is here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.position(k), Some(0));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn position(&self, key: K) -> Option<usize> {
         self.slots.get(key).map(|&i| i as usize)
@@ -123,13 +123,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// Reads `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.get(k), Some(&1));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn get(&self, key: K) -> Option<&'a V> {
@@ -140,13 +140,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// Every `(key, &value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.iter().count(), 1);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn iter(&self) -> Iter<'a, K, V> {
         Iter::new(self.keys, self.values)
@@ -155,13 +155,13 @@ impl<'a, V, K: Key> ArenaRo<'a, V, K> {
     /// Every value as one slice, in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.ro(&owner)?.as_slice(), [1]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn as_slice(&self) -> &'a [V] {
         self.values
@@ -186,7 +186,7 @@ impl<V, K: Key> fmt::Debug for ArenaRo<'_, V, K> {
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::arena::{QArena, QCellOwner};
+/// use cellar::arena::{QArena, QCellOwner};
 ///
 /// let mut owner = QCellOwner::new();
 /// let mut arena = QArena::new(&owner);
@@ -197,7 +197,7 @@ impl<V, K: Key> fmt::Debug for ArenaRo<'_, V, K> {
 ///     *rw.get_mut(k).unwrap() = 0; // ...for 50 writes
 /// }
 /// assert_eq!(rw.as_slice().iter().sum::<u64>(), 2500);
-/// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+/// # Ok::<(), cellar::arena::ArenaError>(())
 /// ```
 pub struct ArenaRw<'a, V, K: Key = DefaultKey> {
     slots: &'a SlotMap<K, u32>,
@@ -213,13 +213,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// The number of values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.len(), 1);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn len(&self) -> usize {
         self.values.len()
@@ -228,12 +228,12 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Whether the arena holds no values.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let arena = QArena::<u8>::new(&owner);
     /// assert!(arena.rw(&mut owner)?.is_empty());
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
@@ -242,13 +242,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Whether `key` is in the arena.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert!(arena.rw(&mut owner)?.contains_key(k));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn contains_key(&self, key: K) -> bool {
         self.slots.contains_key(key)
@@ -257,13 +257,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// The keys in storage order: `keys()[i]` is the key of `as_slice()[i]`.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.keys(), [k]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn keys(&self) -> &'a [K] {
         self.keys
@@ -272,13 +272,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// The position of `key`'s value in [`as_slice`](Self::as_slice), if it is here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.position(k), Some(0));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn position(&self, key: K) -> Option<usize> {
         self.slots.get(key).map(|&i| i as usize)
@@ -287,13 +287,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Reads `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// let k = arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.get(k), Some(&1));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn get(&self, key: K) -> Option<&V> {
@@ -303,7 +303,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Writes `key`'s value: `None` if the key is not here.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -311,7 +311,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// let mut rw = arena.rw(&mut owner)?;
     /// *rw.get_mut(k).unwrap() += 1;
     /// assert_eq!(rw.get(k), Some(&2));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     #[inline]
     pub fn get_mut(&mut self, key: K) -> Option<&mut V> {
@@ -321,7 +321,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Writes `N` values at once: `None` if a key is not here or two keys are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -331,7 +331,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// std::mem::swap(x, y);
     /// assert!(rw.get_many_mut([a, a]).is_none());
     /// assert_eq!(rw.as_slice(), [2, 1]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn get_many_mut<const N: usize>(&mut self, keys: [K; N]) -> Option<[&mut V; N]> {
         let positions = positions(self.slots, keys)?;
@@ -341,13 +341,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every `(key, &value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.iter().count(), 1);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn iter(&self) -> Iter<'_, K, V> {
         Iter::new(self.keys, self.values)
@@ -356,7 +356,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every `(key, &mut value)` in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -364,7 +364,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// let mut rw = arena.rw(&mut owner)?;
     /// rw.iter_mut().for_each(|(_, v)| *v += 1);
     /// assert_eq!(rw.as_slice(), [2]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
         IterMut::new(self.keys, self.values)
@@ -373,13 +373,13 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every value as one slice, in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// assert_eq!(arena.rw(&mut owner)?.as_slice(), [1]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn as_slice(&self) -> &[V] {
         self.values
@@ -388,7 +388,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every value as one mutable slice, in storage order.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -396,7 +396,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// let mut rw = arena.rw(&mut owner)?;
     /// rw.as_mut_slice()[0] = 7;
     /// assert_eq!(rw.as_slice(), [7]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn as_mut_slice(&mut self) -> &mut [V] {
         self.values
@@ -405,7 +405,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Writes `key`'s value for all of `'a`, giving up the view.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -413,7 +413,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// let v = arena.rw(&mut owner)?.into_mut(k).unwrap();
     /// *v = 3;
     /// assert_eq!(arena.get(&owner, k)?, Some(&3));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn into_mut(self, key: K) -> Option<&'a mut V> {
         let values = self.values;
@@ -424,7 +424,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// are equal.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
@@ -432,7 +432,7 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// let [x, y] = arena.rw(&mut owner)?.into_many_mut([b, a]).unwrap();
     /// *x += *y;
     /// assert_eq!(arena.get(&owner, b)?, Some(&3));
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn into_many_mut<const N: usize>(self, keys: [K; N]) -> Option<[&'a mut V; N]> {
         let positions = positions(self.slots, keys)?;
@@ -444,14 +444,14 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every `(key, &mut value)` for all of `'a`, giving up the view.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// arena.rw(&mut owner)?.into_iter_mut().for_each(|(_, v)| *v = 0);
     /// assert_eq!(arena.as_slice(&owner)?, [0]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn into_iter_mut(self) -> IterMut<'a, K, V> {
         IterMut::new(self.keys, self.values)
@@ -460,14 +460,14 @@ impl<'a, V, K: Key> ArenaRw<'a, V, K> {
     /// Every value as one mutable slice for all of `'a`, giving up the view.
     ///
     /// ```
-    /// use cellar_tokens::arena::{QArena, QCellOwner};
+    /// use cellar::arena::{QArena, QCellOwner};
     ///
     /// let mut owner = QCellOwner::new();
     /// let mut arena = QArena::new(&owner);
     /// arena.insert(1);
     /// arena.rw(&mut owner)?.into_slice()[0] = 5;
     /// assert_eq!(arena.as_slice(&owner)?, [5]);
-    /// # Ok::<(), cellar_tokens::arena::ArenaError>(())
+    /// # Ok::<(), cellar::arena::ArenaError>(())
     /// ```
     pub fn into_slice(self) -> &'a mut [V] {
         self.values

@@ -58,7 +58,7 @@ use crate::primitive::{
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::AtomicCell;
+/// use cellar::sync::AtomicCell;
 ///
 /// static HITS: AtomicCell<u64> = AtomicCell::new(0);
 ///
@@ -81,7 +81,7 @@ use crate::primitive::{
 /// inside `T` keeps its provenance.
 ///
 /// ```
-/// use cellar_tokens::sync::AtomicCell;
+/// use cellar::sync::AtomicCell;
 ///
 /// let cell = AtomicCell::new(Some(Box::new(1)));
 /// let old = cell.swap(Some(Box::new(2)));
@@ -94,9 +94,9 @@ use crate::primitive::{
 /// `AtomicCell<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
 /// whole, never as `&T`. Contents that may not move between threads make it neither:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn shared<T: Sync>() {}
-/// shared::<cellar_tokens::sync::AtomicCell<std::rc::Rc<u8>>>();
+/// shared::<cellar::sync::AtomicCell<std::rc::Rc<u8>>>();
 /// ```
 ///
 /// # Invariants
@@ -155,7 +155,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// static NEXT_ID: AtomicCell<u32> = AtomicCell::new(1);
     /// assert_eq!(NEXT_ID.fetch_add(1), 1);
@@ -182,7 +182,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// assert!(AtomicCell::<()>::is_lock_free());
     /// assert!(!AtomicCell::<[u64; 4]>::is_lock_free());
@@ -198,7 +198,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(String::from("old"));
     /// cell.store(String::from("new"));
@@ -231,7 +231,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(vec![1]);
     /// assert_eq!(cell.swap(vec![2, 3]), [1]);
@@ -264,7 +264,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(5u16);
     /// assert_eq!(cell.into_inner(), 5);
@@ -280,7 +280,7 @@ impl<T> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let mut cell = AtomicCell::new([0u8; 3]);
     /// cell.get_mut()[1] = 7;
@@ -314,7 +314,7 @@ impl<T: Copy> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new((1u32, 2u32, 3u32));
     /// assert_eq!(cell.load(), (1, 2, 3));
@@ -372,7 +372,7 @@ impl<T: Copy> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let ticks: Vec<AtomicCell<u32>> = (0..4).map(AtomicCell::new).collect();
     /// // SAFETY: `ticks` is not shared with another thread, and nothing here stores into it.
@@ -398,7 +398,7 @@ impl<T: Default> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(Some(String::from("job")));
     /// assert_eq!(cell.take().as_deref(), Some("job"));
@@ -425,7 +425,7 @@ impl<T: Copy + Eq> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(1u8);
     /// assert_eq!(cell.compare_exchange(1, 2), Ok(1));
@@ -452,7 +452,7 @@ impl<T: Copy + Eq> AtomicCell<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::AtomicCell;
+    /// use cellar::sync::AtomicCell;
     ///
     /// let cell = AtomicCell::new(7u32);
     /// assert_eq!(cell.fetch_update(|x| x.checked_mul(2)), Ok(7));
@@ -695,7 +695,7 @@ macro_rules! fetch_op {
         /// # Examples
         ///
         /// ```
-        /// use cellar_tokens::sync::AtomicCell;
+        /// use cellar::sync::AtomicCell;
         ///
         #[doc = concat!("let cell = AtomicCell::<", stringify!($int), ">::new(6);")]
         #[doc = concat!("assert_eq!(cell.", stringify!($name), "(3), 6);")]

@@ -36,7 +36,7 @@ use crate::primitive::UnsafeCell;
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::Lazy;
+/// use cellar::sync::Lazy;
 /// use std::collections::HashMap;
 ///
 /// static PRIMES: Lazy<HashMap<u32, bool>> =
@@ -67,7 +67,7 @@ impl<T, F> Lazy<T, F> {
     /// A `Lazy` that will make its value with `init`. `const`, so it can be a `static`.
     ///
     /// ```
-    /// use cellar_tokens::sync::Lazy;
+    /// use cellar::sync::Lazy;
     ///
     /// fn build() -> Vec<u32> {
     ///     (1..=3).collect()
@@ -92,7 +92,7 @@ impl<T, F> Lazy<T, F> {
     /// The value if it has been made, without making it or waiting for it.
     ///
     /// ```
-    /// use cellar_tokens::sync::Lazy;
+    /// use cellar::sync::Lazy;
     ///
     /// let lazy = Lazy::new(|| 1);
     /// assert_eq!(Lazy::get(&lazy), None);
@@ -111,7 +111,7 @@ impl<T, F> Lazy<T, F> {
     /// If the `Lazy` is poisoned.
     ///
     /// ```
-    /// use cellar_tokens::sync::Lazy;
+    /// use cellar::sync::Lazy;
     ///
     /// let lazy: Lazy<u8, _> = Lazy::new(|| 1);
     /// assert!(Lazy::into_value(lazy).is_err());
@@ -135,7 +135,7 @@ impl<T, F: FnOnce() -> T> Lazy<T, F> {
     /// the `Lazy` is poisoned by an earlier panicking initializer.
     ///
     /// ```
-    /// use cellar_tokens::sync::Lazy;
+    /// use cellar::sync::Lazy;
     ///
     /// let lazy = Lazy::new(|| 2 + 2);
     /// assert_eq!(Lazy::force(&lazy), &4);
@@ -173,7 +173,7 @@ impl<T, F: FnOnce() -> T> Lazy<T, F> {
     /// As [`force`](Self::force).
     ///
     /// ```
-    /// use cellar_tokens::sync::Lazy;
+    /// use cellar::sync::Lazy;
     ///
     /// let mut lazy = Lazy::new(|| vec![1]);
     /// Lazy::force_mut(&mut lazy).push(2);
@@ -215,7 +215,7 @@ impl<T: Default> Default for Lazy<T> {
     /// A `Lazy` made by `T::default`.
     ///
     /// ```
-    /// let lazy: cellar_tokens::sync::Lazy<String> = Default::default();
+    /// let lazy: cellar::sync::Lazy<String> = Default::default();
     /// assert!(lazy.is_empty());
     /// ```
     fn default() -> Self {

@@ -164,7 +164,7 @@ impl RawMutex {
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::Mutex;
+/// use cellar::sync::Mutex;
 ///
 /// static LOG: Mutex<Vec<&str>> = Mutex::new(Vec::new());
 ///
@@ -196,7 +196,7 @@ impl<T> Mutex<T> {
     /// A new, unlocked mutex holding `value`. Usable in a `static`.
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// static COUNT: Mutex<u32> = Mutex::new(0);
     /// *COUNT.lock() += 1;
@@ -217,7 +217,7 @@ impl<T> Mutex<T> {
     /// can hold it.
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// let mutex = Mutex::new(String::from("owned"));
     /// assert_eq!(mutex.into_inner(), "owned");
@@ -234,7 +234,7 @@ impl<T: ?Sized> Mutex<T> {
     /// docs).
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// let mutex = Mutex::new(vec![1]);
     /// mutex.lock().push(2);
@@ -252,7 +252,7 @@ impl<T: ?Sized> Mutex<T> {
     /// holds it.
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// let mutex = Mutex::new(0);
     /// let guard = mutex.lock();
@@ -274,7 +274,7 @@ impl<T: ?Sized> Mutex<T> {
     /// The value, through `&mut self`: no locking is needed, since the borrow is unique.
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// let mut mutex = Mutex::new(1);
     /// *mutex.get_mut() += 1;
@@ -291,7 +291,7 @@ impl<T: ?Sized> Mutex<T> {
     /// returns, the answer may have changed.
     ///
     /// ```
-    /// use cellar_tokens::sync::Mutex;
+    /// use cellar::sync::Mutex;
     ///
     /// let mutex = Mutex::new(());
     /// let guard = mutex.lock();
@@ -337,7 +337,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
 /// sharing the guard shares only `&T`.
 ///
 /// ```
-/// use cellar_tokens::sync::{Mutex, MutexGuard};
+/// use cellar::sync::{Mutex, MutexGuard};
 ///
 /// fn bump(guard: &mut MutexGuard<'_, u32>) {
 ///     **guard += 1;
@@ -412,21 +412,21 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 }
 
 /// The guard is `!Send` and needs `T: Sync` to be `Sync`; the mutex needs `T: Send`.
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_send<T: Send>() {}
-/// assert_send::<cellar_tokens::sync::MutexGuard<'static, u32>>();
+/// assert_send::<cellar::sync::MutexGuard<'static, u32>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::MutexGuard<'static, core::cell::Cell<u32>>>();
+/// assert_sync::<cellar::sync::MutexGuard<'static, core::cell::Cell<u32>>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::Mutex<std::rc::Rc<u32>>>();
+/// assert_sync::<cellar::sync::Mutex<std::rc::Rc<u32>>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_send<T: Send>() {}
-/// assert_send::<cellar_tokens::sync::Mutex<std::rc::Rc<u32>>>();
+/// assert_send::<cellar::sync::Mutex<std::rc::Rc<u32>>>();
 /// ```
 #[cfg(doctest)]
 mod doctest_auto_traits {}

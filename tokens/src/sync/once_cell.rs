@@ -59,7 +59,7 @@ const RECURSIVE: &str = "sync::OnceCell initialized recursively: the initializer
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::OnceCell;
+/// use cellar::sync::OnceCell;
 ///
 /// static CONFIG: OnceCell<String> = OnceCell::new();
 ///
@@ -96,7 +96,7 @@ impl<T> OnceCell<T> {
     /// An empty cell. `const`, so it can be the value of a `static`.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// static ID: OnceCell<u64> = OnceCell::new();
     /// assert_eq!(ID.get(), None);
@@ -126,7 +126,7 @@ impl<T> OnceCell<T> {
     /// The value, or `None` if the cell is empty or still being initialized. Never blocks.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// assert_eq!(cell.get(), None);
@@ -167,7 +167,7 @@ impl<T> OnceCell<T> {
     /// The value, mutably, or `None` if the cell is empty.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let mut cell = OnceCell::from(vec![1]);
     /// cell.get_mut().unwrap().push(2);
@@ -200,7 +200,7 @@ impl<T> OnceCell<T> {
     /// If called from inside an initializer of this same cell on the same thread.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// assert_eq!(cell.set(1), Ok(()));
@@ -224,7 +224,7 @@ impl<T> OnceCell<T> {
     /// initialized recursively. If `f` panics, the panic propagates and the cell stays empty.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// assert_eq!(cell.get_or_init(|| 1), &1);
@@ -246,7 +246,7 @@ impl<T> OnceCell<T> {
     /// As [`get_or_init`](Self::get_or_init).
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let cell: OnceCell<u16> = OnceCell::new();
     /// assert!(cell.get_or_try_init(|| "-1".parse::<u16>()).is_err());
@@ -355,7 +355,7 @@ impl<T> OnceCell<T> {
     /// Takes the value out, leaving the cell empty (and initializable again).
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let mut cell = OnceCell::from(String::from("a"));
     /// assert_eq!(cell.take().as_deref(), Some("a"));
@@ -376,7 +376,7 @@ impl<T> OnceCell<T> {
     /// The value, consuming the cell.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// cell.set(vec![1, 2]).unwrap();
@@ -403,7 +403,7 @@ impl<T> Default for OnceCell<T> {
     /// An empty cell.
     ///
     /// ```
-    /// let cell: cellar_tokens::sync::OnceCell<u8> = Default::default();
+    /// let cell: cellar::sync::OnceCell<u8> = Default::default();
     /// assert!(cell.get().is_none());
     /// ```
     fn default() -> Self {
@@ -415,7 +415,7 @@ impl<T> From<T> for OnceCell<T> {
     /// A cell that already holds `value`.
     ///
     /// ```
-    /// let cell = cellar_tokens::sync::OnceCell::from('c');
+    /// let cell = cellar::sync::OnceCell::from('c');
     /// assert_eq!(cell.get(), Some(&'c'));
     /// ```
     fn from(value: T) -> Self {
@@ -432,7 +432,7 @@ impl<T: Clone> Clone for OnceCell<T> {
     /// still initializing this one).
     ///
     /// ```
-    /// let cell = cellar_tokens::sync::OnceCell::from(1);
+    /// let cell = cellar::sync::OnceCell::from(1);
     /// assert_eq!(cell.clone(), cell);
     /// ```
     fn clone(&self) -> Self {
@@ -447,7 +447,7 @@ impl<T: PartialEq> PartialEq for OnceCell<T> {
     /// Equal when both are empty, or both hold equal values.
     ///
     /// ```
-    /// use cellar_tokens::sync::OnceCell;
+    /// use cellar::sync::OnceCell;
     ///
     /// assert_eq!(OnceCell::<u8>::new(), OnceCell::new());
     /// assert_ne!(OnceCell::from(1), OnceCell::new());

@@ -29,7 +29,7 @@ use crate::primitive::{AtomicUsize, Ordering::Relaxed, UnsafeCell, thread_id};
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::ReentrantMutex;
+/// use cellar::sync::ReentrantMutex;
 /// use std::cell::RefCell;
 ///
 /// static LOG: ReentrantMutex<RefCell<Vec<String>>> = ReentrantMutex::new(RefCell::new(Vec::new()));
@@ -71,7 +71,7 @@ impl<T> ReentrantMutex<T> {
     /// A new, unlocked mutex holding `value`. Usable in a `static`.
     ///
     /// ```
-    /// use cellar_tokens::sync::ReentrantMutex;
+    /// use cellar::sync::ReentrantMutex;
     ///
     /// static DEPTH: ReentrantMutex<u8> = ReentrantMutex::new(3);
     /// assert_eq!(*DEPTH.lock(), 3);
@@ -100,7 +100,7 @@ impl<T> ReentrantMutex<T> {
     /// Consumes the mutex and returns its value.
     ///
     /// ```
-    /// use cellar_tokens::sync::ReentrantMutex;
+    /// use cellar::sync::ReentrantMutex;
     ///
     /// assert_eq!(ReentrantMutex::new(7).into_inner(), 7);
     /// ```
@@ -118,7 +118,7 @@ impl<T: ?Sized> ReentrantMutex<T> {
     /// If this thread already holds `u32::MAX` guards of it.
     ///
     /// ```
-    /// use cellar_tokens::sync::ReentrantMutex;
+    /// use cellar::sync::ReentrantMutex;
     ///
     /// let mutex = ReentrantMutex::new(1);
     /// let a = mutex.lock();
@@ -147,7 +147,7 @@ impl<T: ?Sized> ReentrantMutex<T> {
     /// If this thread already holds `u32::MAX` guards of it.
     ///
     /// ```
-    /// use cellar_tokens::sync::ReentrantMutex;
+    /// use cellar::sync::ReentrantMutex;
     ///
     /// let mutex = ReentrantMutex::new(());
     /// let guard = mutex.lock();
@@ -175,7 +175,7 @@ impl<T: ?Sized> ReentrantMutex<T> {
     /// The value, through `&mut self`: no locking is needed, since the borrow is unique.
     ///
     /// ```
-    /// use cellar_tokens::sync::ReentrantMutex;
+    /// use cellar::sync::ReentrantMutex;
     ///
     /// let mut mutex = ReentrantMutex::new(1);
     /// *mutex.get_mut() += 1;
@@ -251,7 +251,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for ReentrantMutex<T> {
 /// `!Send`: the lock belongs to the thread that took it. `Sync` when `T: Sync`.
 ///
 /// ```
-/// use cellar_tokens::sync::{ReentrantMutex, ReentrantMutexGuard};
+/// use cellar::sync::{ReentrantMutex, ReentrantMutexGuard};
 /// use std::cell::Cell;
 ///
 /// let mutex = ReentrantMutex::new(Cell::new(0));
@@ -324,20 +324,20 @@ impl<T: ?Sized + fmt::Display> fmt::Display for ReentrantMutexGuard<'_, T> {
 }
 
 /// Guards are `!Send` and give no `&mut T`; the mutex is `Sync` only for `T: Send`.
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_send<T: Send>() {}
-/// assert_send::<cellar_tokens::sync::ReentrantMutexGuard<'static, u32>>();
+/// assert_send::<cellar::sync::ReentrantMutexGuard<'static, u32>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::ReentrantMutex<std::rc::Rc<u32>>>();
+/// assert_sync::<cellar::sync::ReentrantMutex<std::rc::Rc<u32>>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::ReentrantMutexGuard<'static, core::cell::Cell<u32>>>();
+/// assert_sync::<cellar::sync::ReentrantMutexGuard<'static, core::cell::Cell<u32>>>();
 /// ```
-/// ```compile_fail
-/// let mutex = cellar_tokens::sync::ReentrantMutex::new(0);
+/// ```compile_fail,E0594
+/// let mutex = cellar::sync::ReentrantMutex::new(0);
 /// *mutex.lock() += 1;
 /// ```
 #[cfg(doctest)]

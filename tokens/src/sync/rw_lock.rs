@@ -409,7 +409,7 @@ impl RawRwLock {
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::RwLock;
+/// use cellar::sync::RwLock;
 ///
 /// let config = RwLock::new(String::from("fast"));
 /// {
@@ -443,7 +443,7 @@ impl<T> RwLock<T> {
     /// A new, unlocked lock holding `value`. Usable in a `static`.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// static NAMES: RwLock<Vec<&str>> = RwLock::new(Vec::new());
     /// NAMES.write().push("fox");
@@ -463,7 +463,7 @@ impl<T> RwLock<T> {
     /// Consumes the lock and returns its value.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// assert_eq!(RwLock::new(5).into_inner(), 5);
     /// ```
@@ -476,7 +476,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Takes a read lock, waiting while a writer holds the lock or waits for it.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// let lock = RwLock::new(1);
     /// let (a, b) = (lock.read(), lock.read());
@@ -494,7 +494,7 @@ impl<T: ?Sized> RwLock<T> {
     /// the lock or waits for it.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// let lock = RwLock::new(1);
     /// let writer = lock.write();
@@ -516,7 +516,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Takes the write lock, waiting until no reader or writer holds it.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// let lock = RwLock::new(vec![1]);
     /// lock.write().push(2);
@@ -533,7 +533,7 @@ impl<T: ?Sized> RwLock<T> {
     /// Takes the write lock if nobody holds the lock right now.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// let lock = RwLock::new(0);
     /// let reader = lock.read();
@@ -556,7 +556,7 @@ impl<T: ?Sized> RwLock<T> {
     /// The value, through `&mut self`: no locking is needed, since the borrow is unique.
     ///
     /// ```
-    /// use cellar_tokens::sync::RwLock;
+    /// use cellar::sync::RwLock;
     ///
     /// let mut lock = RwLock::new(1);
     /// *lock.get_mut() = 2;
@@ -601,7 +601,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
 /// `!Send` (the lock is released on the thread that took it); `Sync` when `T: Sync`.
 ///
 /// ```
-/// use cellar_tokens::sync::{RwLock, RwLockReadGuard};
+/// use cellar::sync::{RwLock, RwLockReadGuard};
 ///
 /// let lock = RwLock::new(3);
 /// let guard: RwLockReadGuard<'_, i32> = lock.read();
@@ -666,7 +666,7 @@ impl<T: ?Sized + fmt::Display> fmt::Display for RwLockReadGuard<'_, T> {
 /// `!Send`; `Sync` when `T: Sync`.
 ///
 /// ```
-/// use cellar_tokens::sync::{RwLock, RwLockWriteGuard};
+/// use cellar::sync::{RwLock, RwLockWriteGuard};
 ///
 /// let lock = RwLock::new(3);
 /// let mut guard: RwLockWriteGuard<'_, i32> = lock.write();
@@ -700,7 +700,7 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     /// may enter alongside.
     ///
     /// ```
-    /// use cellar_tokens::sync::{RwLock, RwLockWriteGuard};
+    /// use cellar::sync::{RwLock, RwLockWriteGuard};
     ///
     /// let lock = RwLock::new(0);
     /// let mut writer = lock.write();
@@ -769,25 +769,25 @@ impl<T: ?Sized + fmt::Display> fmt::Display for RwLockWriteGuard<'_, T> {
 
 /// Guards are `!Send`, `Sync` only for `T: Sync`; the lock is `Sync` only for
 /// `T: Send + Sync`.
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_send<T: Send>() {}
-/// assert_send::<cellar_tokens::sync::RwLockReadGuard<'static, u32>>();
+/// assert_send::<cellar::sync::RwLockReadGuard<'static, u32>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_send<T: Send>() {}
-/// assert_send::<cellar_tokens::sync::RwLockWriteGuard<'static, u32>>();
+/// assert_send::<cellar::sync::RwLockWriteGuard<'static, u32>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::RwLockReadGuard<'static, core::cell::Cell<u32>>>();
+/// assert_sync::<cellar::sync::RwLockReadGuard<'static, core::cell::Cell<u32>>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::RwLockWriteGuard<'static, core::cell::Cell<u32>>>();
+/// assert_sync::<cellar::sync::RwLockWriteGuard<'static, core::cell::Cell<u32>>>();
 /// ```
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn assert_sync<T: Sync>() {}
-/// assert_sync::<cellar_tokens::sync::RwLock<core::cell::Cell<u32>>>();
+/// assert_sync::<cellar::sync::RwLock<core::cell::Cell<u32>>>();
 /// ```
 #[cfg(doctest)]
 mod doctest_auto_traits {}

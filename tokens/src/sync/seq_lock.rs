@@ -176,7 +176,7 @@ impl Drop for SeqWriteGuard<'_> {
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::SeqLock;
+/// use cellar::sync::SeqLock;
 ///
 /// #[derive(Clone, Copy, Debug, PartialEq)]
 /// struct Bounds { min: [f64; 2], max: [f64; 2] }
@@ -200,7 +200,7 @@ impl Drop for SeqWriteGuard<'_> {
 /// `T` keeps its provenance.
 ///
 /// ```
-/// use cellar_tokens::sync::SeqLock;
+/// use cellar::sync::SeqLock;
 ///
 /// let lock = SeqLock::new(("name", &[1u8, 2][..]));
 /// lock.set(("other", &[3][..]));
@@ -212,9 +212,9 @@ impl Drop for SeqWriteGuard<'_> {
 /// `SeqLock<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
 /// whole, never as `&T`. Contents that may not move between threads make it neither:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn shared<T: Sync>() {}
-/// shared::<cellar_tokens::sync::SeqLock<std::rc::Rc<u8>>>();
+/// shared::<cellar::sync::SeqLock<std::rc::Rc<u8>>>();
 /// ```
 ///
 /// # Invariants
@@ -238,7 +238,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// static ORIGIN: SeqLock<(f32, f32)> = SeqLock::new((0.0, 0.0));
     /// assert_eq!(ORIGIN.get(), (0.0, 0.0));
@@ -259,7 +259,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// let lock = SeqLock::new([1u64, 2, 3, 4]);
     /// assert_eq!(lock.get(), [1, 2, 3, 4]);
@@ -301,7 +301,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// let lock = SeqLock::new(1u8);
     /// lock.set(2);
@@ -321,7 +321,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// let lock = SeqLock::new((1, 'a'));
     /// assert_eq!(lock.replace((2, 'b')), (1, 'a'));
@@ -345,7 +345,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// assert_eq!(SeqLock::new(7).into_inner(), 7);
     /// ```
@@ -360,7 +360,7 @@ impl<T: Copy> SeqLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SeqLock;
+    /// use cellar::sync::SeqLock;
     ///
     /// let mut lock = SeqLock::new(1);
     /// *lock.get_mut() += 1;

@@ -24,7 +24,7 @@ use crate::primitive::{
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::sync::SpinLock;
+/// use cellar::sync::SpinLock;
 ///
 /// let log = SpinLock::new(Vec::new());
 /// std::thread::scope(|s| {
@@ -43,9 +43,9 @@ use crate::primitive::{
 /// `SpinLock<T>` is `Send` when `T` is, and `Sync` when `T: Send`: values cross threads only
 /// whole, never as `&T`. Contents that may not move between threads make it neither:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn shared<T: Sync>() {}
-/// shared::<cellar_tokens::sync::SpinLock<std::rc::Rc<u8>>>();
+/// shared::<cellar::sync::SpinLock<std::rc::Rc<u8>>>();
 /// ```
 ///
 /// # Invariants
@@ -82,7 +82,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// static NAME: SpinLock<&str> = SpinLock::new("unnamed");
     /// NAME.set("world");
@@ -128,7 +128,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new(String::from("a"));
     /// lock.set(String::from("b"));
@@ -144,7 +144,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new(1);
     /// assert_eq!(lock.replace(2), 1);
@@ -168,7 +168,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new(vec![1, 2]);
     /// let len = lock.with(|v| {
@@ -191,7 +191,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// assert_eq!(SpinLock::new('x').into_inner(), 'x');
     /// ```
@@ -204,7 +204,7 @@ impl<T> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let mut lock = SpinLock::new(1);
     /// *lock.get_mut() = 5;
@@ -224,7 +224,7 @@ impl<T: Copy> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new([1u64; 4]);
     /// assert_eq!(lock.get(), [1; 4]);
@@ -244,7 +244,7 @@ impl<T: Copy> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new((0u32, 0u32));
     /// lock.update(|(a, b)| (a + 1, b + 2));
@@ -262,7 +262,7 @@ impl<T: Default> SpinLock<T> {
     /// # Examples
     ///
     /// ```
-    /// use cellar_tokens::sync::SpinLock;
+    /// use cellar::sync::SpinLock;
     ///
     /// let lock = SpinLock::new(Some(3));
     /// assert_eq!(lock.take(), Some(3));

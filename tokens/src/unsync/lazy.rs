@@ -27,7 +27,7 @@ use super::OnceCell;
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::unsync::Lazy;
+/// use cellar::unsync::Lazy;
 ///
 /// let squares: Lazy<Vec<u32>> = Lazy::new(|| (0..4).map(|i| i * i).collect());
 /// assert_eq!(squares[3], 9);
@@ -45,7 +45,7 @@ impl<T, F> Lazy<T, F> {
     /// `thread_local!`.
     ///
     /// ```
-    /// use cellar_tokens::unsync::Lazy;
+    /// use cellar::unsync::Lazy;
     ///
     /// thread_local! {
     ///     static GREETING: Lazy<String> = const { Lazy::new(|| "hello".to_uppercase()) };
@@ -61,7 +61,7 @@ impl<T, F> Lazy<T, F> {
     /// The value if it has been made, without making it.
     ///
     /// ```
-    /// use cellar_tokens::unsync::Lazy;
+    /// use cellar::unsync::Lazy;
     ///
     /// let lazy = Lazy::new(|| 1);
     /// assert_eq!(Lazy::get(&lazy), None);
@@ -80,7 +80,7 @@ impl<T, F> Lazy<T, F> {
     /// If the `Lazy` is poisoned.
     ///
     /// ```
-    /// use cellar_tokens::unsync::Lazy;
+    /// use cellar::unsync::Lazy;
     ///
     /// let lazy: Lazy<u8, _> = Lazy::new(|| 1);
     /// assert!(Lazy::into_value(lazy).is_err());
@@ -103,7 +103,7 @@ impl<T, F: FnOnce() -> T> Lazy<T, F> {
     /// poisoned by an earlier panicking initializer.
     ///
     /// ```
-    /// use cellar_tokens::unsync::Lazy;
+    /// use cellar::unsync::Lazy;
     ///
     /// let lazy = Lazy::new(|| 2 + 2);
     /// assert_eq!(Lazy::force(&lazy), &4);
@@ -134,7 +134,7 @@ impl<T, F: FnOnce() -> T> Lazy<T, F> {
     /// As [`force`](Self::force).
     ///
     /// ```
-    /// use cellar_tokens::unsync::Lazy;
+    /// use cellar::unsync::Lazy;
     ///
     /// let mut lazy = Lazy::new(|| vec![1]);
     /// Lazy::force_mut(&mut lazy).push(2);
@@ -176,7 +176,7 @@ impl<T: Default> Default for Lazy<T> {
     /// A `Lazy` made by `T::default`.
     ///
     /// ```
-    /// let lazy: cellar_tokens::unsync::Lazy<String> = Default::default();
+    /// let lazy: cellar::unsync::Lazy<String> = Default::default();
     /// assert!(lazy.is_empty());
     /// ```
     fn default() -> Self {

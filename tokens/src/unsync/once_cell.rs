@@ -36,7 +36,7 @@ const RECURSIVE: &str = "unsync::OnceCell initialized recursively: the initializ
 /// # Examples
 ///
 /// ```
-/// use cellar_tokens::unsync::OnceCell;
+/// use cellar::unsync::OnceCell;
 ///
 /// let cell = OnceCell::new();
 /// assert_eq!(cell.get(), None);
@@ -55,7 +55,7 @@ impl<T> OnceCell<T> {
     /// An empty cell. `const`, so it can be the value of a `thread_local!`.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// thread_local! {
     ///     static NAME: OnceCell<String> = const { OnceCell::new() };
@@ -71,7 +71,7 @@ impl<T> OnceCell<T> {
     /// The value, or `None` if the cell is empty.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let cell = OnceCell::from(3);
     /// assert_eq!(cell.get(), Some(&3));
@@ -87,7 +87,7 @@ impl<T> OnceCell<T> {
     /// The value, mutably, or `None` if the cell is empty.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let mut cell = OnceCell::from(3);
     /// *cell.get_mut().unwrap() += 1;
@@ -105,7 +105,7 @@ impl<T> OnceCell<T> {
     /// If called from inside an initializer of this same cell.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// assert_eq!(cell.set(1), Ok(()));
@@ -128,7 +128,7 @@ impl<T> OnceCell<T> {
     /// recursively. If `f` panics, the panic propagates and the cell stays empty.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// assert_eq!(cell.get_or_init(|| 1), &1);
@@ -150,7 +150,7 @@ impl<T> OnceCell<T> {
     /// As [`get_or_init`](Self::get_or_init).
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let cell: OnceCell<u32> = OnceCell::new();
     /// assert_eq!(cell.get_or_try_init(|| "x".parse::<u32>()).is_err(), true);
@@ -199,7 +199,7 @@ impl<T> OnceCell<T> {
     /// Takes the value out, leaving the cell empty (and initializable again).
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let mut cell = OnceCell::from(String::from("a"));
     /// assert_eq!(cell.take().as_deref(), Some("a"));
@@ -213,7 +213,7 @@ impl<T> OnceCell<T> {
     /// The value, consuming the cell.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// let cell = OnceCell::new();
     /// cell.set(vec![1, 2]).unwrap();
@@ -229,7 +229,7 @@ impl<T> Default for OnceCell<T> {
     /// An empty cell.
     ///
     /// ```
-    /// let cell: cellar_tokens::unsync::OnceCell<u8> = Default::default();
+    /// let cell: cellar::unsync::OnceCell<u8> = Default::default();
     /// assert!(cell.get().is_none());
     /// ```
     fn default() -> Self {
@@ -241,7 +241,7 @@ impl<T> From<T> for OnceCell<T> {
     /// A cell that already holds `value`.
     ///
     /// ```
-    /// let cell = cellar_tokens::unsync::OnceCell::from('c');
+    /// let cell = cellar::unsync::OnceCell::from('c');
     /// assert_eq!(cell.get(), Some(&'c'));
     /// ```
     fn from(value: T) -> Self {
@@ -253,7 +253,7 @@ impl<T: Clone> Clone for OnceCell<T> {
     /// A cell with a clone of the value, or an empty cell.
     ///
     /// ```
-    /// let cell = cellar_tokens::unsync::OnceCell::from(1);
+    /// let cell = cellar::unsync::OnceCell::from(1);
     /// assert_eq!(cell.clone(), cell);
     /// ```
     fn clone(&self) -> Self {
@@ -268,7 +268,7 @@ impl<T: PartialEq> PartialEq for OnceCell<T> {
     /// Equal when both are empty, or both hold equal values.
     ///
     /// ```
-    /// use cellar_tokens::unsync::OnceCell;
+    /// use cellar::unsync::OnceCell;
     ///
     /// assert_eq!(OnceCell::<u8>::new(), OnceCell::new());
     /// assert_ne!(OnceCell::from(1), OnceCell::new());
