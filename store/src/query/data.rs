@@ -22,8 +22,10 @@ use super::dense::{ColumnRows, ColumnRowsMut, CopiedRows, DenseRows, OptionDense
 /// tuples of up to 12 of these.
 ///
 /// The methods are the query engine's plumbing; users name these types, they do not call
-/// the methods. Every implementation is safe code: the only unsafe step under a query is the
-/// column's typed slice, which checks the component type once per table.
+/// the methods. The unsafe steps under a query are the columns' typed slices, whose type a
+/// run checks once ([`ReadColumns`], [`TableColumnsMut`]), and the table switch's
+/// [`fetch_cached`](QueryData::fetch_cached), whose caller promises that the cache entry is
+/// the table's; every other method is safe code.
 ///
 /// # Examples
 ///
