@@ -23,7 +23,7 @@ use super::dense::{ColumnRows, ColumnRowsMut, CopiedRows, DenseRows, OptionDense
 ///
 /// The methods are the query engine's plumbing; users name these types, they do not call
 /// the methods. The unsafe steps under a query are the columns' typed slices, whose type a
-/// run checks once ([`ReadColumns`], [`TableColumnsMut`]), and the table switch's
+/// run checks once ([`ReadColumns`], `TableColumnsMut`), and the table switch's
 /// [`fetch_cached`](QueryData::fetch_cached), whose caller promises that the cache entry is
 /// the table's; every other method is safe code.
 ///
