@@ -249,7 +249,8 @@ mod tests {
         let eb = b.spawn((P(1.0, 2.0), Tag));
         b.spawn((P(3.0, 4.0),));
         b.remove::<(Tag,)>(eb).unwrap();
-        b.insert(b.query::<Entity>().find(|e| *e != eb).unwrap(), (Tag,)).unwrap();
+        let other = b.query::<Entity>().find(|e| *e != eb).unwrap();
+        b.insert(other, (Tag,)).unwrap();
         assert_eq!(ea.index(), eb.index());
         assert_eq!(hash_world::<&P>(&a), hash_world::<&P>(&b), "same rows, other tables");
 
