@@ -119,3 +119,20 @@
 //! fn both(_: &mut World, _: Query<&u8>) {}
 //! Schedule::new().add_system(both);
 //! ```
+//!
+//! # Safe code cannot call a query that writes read-only
+//!
+//! `ReadOnlyQuery` is an unsafe trait: `&mut T` of a crate's own `T` is otherwise open to
+//! it (`&mut` is a fundamental type), and its `copy_columns` could hand a read-only run the
+//! columns of another world, which the table switch reads at this world's cached positions.
+//!
+//! ```compile_fail,E0200
+//! use cellar::query::WriteColumns;
+//! use cellar::ReadOnlyQuery;
+//! struct Mine(u8);
+//! impl ReadOnlyQuery for &mut Mine {
+//!     fn copy_columns<'a>(_: &'a WriteColumns<'_, Mine>) -> WriteColumns<'a, Mine> {
+//!         unimplemented!()
+//!     }
+//! }
+//! ```

@@ -494,7 +494,10 @@ impl<T: Component> QueryData for Ref<'_, T> {
     }
 }
 
-impl<T: Component> ReadOnlyQuery for Ref<'_, T> {
+// SAFETY:
+// - `Ref<T>` reads only, and the copy is the same columns.
+#[allow(unsafe_code)] // `ReadOnlyQuery` is an unsafe trait.
+unsafe impl<T: Component> ReadOnlyQuery for Ref<'_, T> {
     fn copy_columns<'a>(columns: &'a ReadColumns<'_, T>) -> ReadColumns<'a, T> {
         *columns
     }

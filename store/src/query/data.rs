@@ -193,7 +193,17 @@ pub trait QueryData {
 /// let world = cellar::World::new();
 /// for _ in world.query::<&mut u8>() {} // `&mut u8` is not read-only
 /// ```
-pub trait ReadOnlyQuery: QueryData {
+///
+/// # Safety
+///
+/// The query only reads, and [`copy_columns`](ReadOnlyQuery::copy_columns) returns a copy of
+/// the columns it is given: the same columns, of the same storage, never others. A query's
+/// table switch trusts the copy as it trusts the columns a run took
+/// ([`fetch_cached`](QueryData::fetch_cached)), so columns of another world (a leaked one, say)
+/// handed back here would be read at the cached positions of this one. (An unsafe trait, as
+/// `impl ReadOnlyQuery for &mut MyComponent` is otherwise open to safe code: `&mut` is a
+/// fundamental type.)
+pub unsafe trait ReadOnlyQuery: QueryData {
     /// A shared copy of the columns.
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a>;
 }
@@ -519,7 +529,9 @@ impl<T: Component> QueryData for &T {
     }
 }
 
-impl<T: Component> ReadOnlyQuery for &T {
+// SAFETY:
+// - `&T` reads only, and the copy is the same columns.
+unsafe impl<T: Component> ReadOnlyQuery for &T {
     fn copy_columns<'a>(columns: &'a ReadColumns<'_, T>) -> ReadColumns<'a, T> {
         *columns
     }
@@ -1064,7 +1076,9 @@ impl QueryData for Entity {
     }
 }
 
-impl ReadOnlyQuery for Entity {
+// SAFETY:
+// - `Entity` reads only (the tables' entities), and has no columns.
+unsafe impl ReadOnlyQuery for Entity {
     fn copy_columns(_: &()) {}
 }
 
@@ -1179,7 +1193,9 @@ impl<Q: QueryData> QueryData for Option<Q> {
     }
 }
 
-impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
+// SAFETY:
+// - `Q` reads only and copies its columns (`Q: ReadOnlyQuery`), so `Option<Q>` does.
+unsafe impl<Q: ReadOnlyQuery> ReadOnlyQuery for Option<Q> {
     fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
         columns.as_ref().map(Q::copy_columns)
     }
@@ -1354,8 +1370,11 @@ macro_rules! tuple_query {
             }
         }
 
+        // SAFETY:
+        // - every part reads only and copies its columns (each is `ReadOnlyQuery`), and the
+        //   tuple's columns are the parts' side by side.
         #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
-        impl<$($name: ReadOnlyQuery),*> ReadOnlyQuery for ($($name,)*) {
+        unsafe impl<$($name: ReadOnlyQuery),*> ReadOnlyQuery for ($($name,)*) {
             fn copy_columns<'a>(columns: &'a Self::Columns<'_>) -> Self::Columns<'a> {
                 let ($($c,)*) = columns;
                 ($($name::copy_columns($c),)*)

@@ -594,7 +594,8 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
     {
         let columns = Some(Q::copy_columns(&self.columns));
         // SAFETY:
-        // - `state` and `columns` are this query's, made for `storage` (Invariants).
+        // - `state` is this query's and `columns` a copy of its columns (`ReadOnlyQuery`'s
+        //   promise), made for `storage` (Invariants).
         unsafe {
             QueryIter::new(
                 self.storage,
@@ -692,8 +693,8 @@ impl<'w, 's, Q: QueryData, F: QueryFilter> Query<'w, 's, Q, F> {
         let mut columns = Q::copy_columns(&self.columns);
         let ticks = (self.last_run, self.this_run);
         // SAFETY:
-        // - `state` and `columns` (reborrowed) are this query's, made for `storage`
-        //   (Invariants).
+        // - `state` is this query's and `columns` a copy of its columns (`ReadOnlyQuery`'s
+        //   promise), made for `storage` (Invariants).
         unsafe {
             fold_tables(self.storage, self.state, &mut columns, 0, ticks, (), |(), item| f(item))
         };
