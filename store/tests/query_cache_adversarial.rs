@@ -435,3 +435,22 @@ fn system_query_after_structural_changes_swap_and_restore() {
     schedule.run(&mut other);
     assert!(other.resource::<Seen>().unwrap().0.is_empty());
 }
+
+#[test]
+fn swapped_tokens_are_refused_not_trusted() {
+    let mut w1 = World::new();
+    let mut w2 = World::new();
+    w2.spawn((Name("n".into()), A(100)));
+    fragmented(&mut w1, 0, 1);
+    let mut state = QueryState::<(&mut A, &B)>::new(&mut w1);
+    let before = fresh_a(&w1);
+    // Each world's storage with the other's tokens.
+    std::mem::swap(w1.split().1, w2.split().1);
+    let r = catch_unwind(AssertUnwindSafe(|| state.iter_mut(&mut w1).count()));
+    assert!(r.is_err(), "a query ran with another world's tokens");
+    let r = catch_unwind(AssertUnwindSafe(|| w1.query::<&A>().count()));
+    assert!(r.is_err(), "a one-off query ran with another world's tokens");
+    std::mem::swap(w1.split().1, w2.split().1);
+    assert_eq!(fresh_a(&w1), before);
+    assert_eq!(state.iter_mut(&mut w1).count(), 4);
+}
