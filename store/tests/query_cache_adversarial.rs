@@ -340,7 +340,7 @@ fn changed_filter_and_mut_over_many_tables() {
     let mut changed = QueryState::<&A, Changed<A>>::new(&mut world);
     assert_eq!(changed.iter(&world).count(), 16);
     assert_eq!(changed.iter(&world).count(), 0);
-    let mut writer = QueryState::<(Mut<A>, &B)>::new(&mut world);
+    let mut writer = QueryState::<(Mut<'_, A>, &B)>::new(&mut world);
     for (mut a, b) in writer.iter_mut(&mut world) {
         if b.0 == 1 {
             a.0 += 1;
@@ -453,4 +453,118 @@ fn swapped_tokens_are_refused_not_trusted() {
     std::mem::swap(w1.split().1, w2.split().1);
     assert_eq!(fresh_a(&w1), before);
     assert_eq!(state.iter_mut(&mut w1).count(), 4);
+}
+
+/// A query part written in safe code (all of it `Entity`'s, forwarded) whose `table_cache`
+/// panics while `ARMED`: a user's `QueryData` may panic anywhere, and the state it leaves
+/// must still hold one cache entry per matched table.
+struct Bomb;
+
+thread_local! {
+    static ARMED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+type E = Entity;
+
+impl cellar_store::QueryData for Bomb {
+    type Static = Bomb;
+    type Item<'w> = <E as cellar_store::QueryData>::Item<'w>;
+    type State = <E as cellar_store::QueryData>::State;
+    type Columns<'w> = <E as cellar_store::QueryData>::Columns<'w>;
+    type Fetch<'w> = <E as cellar_store::QueryData>::Fetch<'w>;
+    type Dense<'w> = <E as cellar_store::QueryData>::Dense<'w>;
+    type TableCache = ();
+    fn access(access: &mut cellar_store::Access) -> Result<(), cellar_store::AccessConflict> {
+        E::access(access)
+    }
+    fn register(world: &mut World) {
+        E::register(world)
+    }
+    fn get_state(storage: &cellar_store::Storage) -> Option<Self::State> {
+        E::get_state(storage)
+    }
+    fn matches(state: &Self::State, table: &cellar_store::Table) -> bool {
+        E::matches(state, table)
+    }
+    fn sparse_only(state: &Self::State) -> bool {
+        E::sparse_only(state)
+    }
+    fn driver(state: &Self::State) -> Option<cellar_store::ComponentId> {
+        E::driver(state)
+    }
+    fn fetch_set<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        driver: cellar_store::query::DriverSet<'w>,
+        ticks: (u32, u32),
+    ) -> Self::Fetch<'w> {
+        E::fetch_set(state, columns, driver, ticks)
+    }
+    fn columns<'w, S: cellar_store::TokenSource<'w> + ?Sized>(
+        state: &Self::State,
+        storage: &'w cellar_store::Storage,
+        tokens: &mut S,
+    ) -> Result<Self::Columns<'w>, cellar_store::QueryError> {
+        E::columns(state, storage, tokens)
+    }
+    fn reborrow<'a>(columns: &'a mut Self::Columns<'_>) -> Self::Columns<'a> {
+        E::reborrow(columns)
+    }
+    fn fetch_table<'w>(
+        state: &Self::State,
+        columns: &mut Self::Columns<'w>,
+        table: &'w cellar_store::Table,
+        ticks: (u32, u32),
+    ) -> Self::Fetch<'w> {
+        E::fetch_table(state, columns, table, ticks)
+    }
+    fn table_cache(_: &Self::State, _: &cellar_store::Table) {
+        assert!(!ARMED.with(std::cell::Cell::get), "a user's table_cache panics");
+    }
+    fn fetch<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Item<'w>> {
+        E::fetch(fetch)
+    }
+    fn is_dense(fetch: &Self::Fetch<'_>) -> bool {
+        E::is_dense(fetch)
+    }
+    fn mark_dense(fetch: &Self::Fetch<'_>) {
+        E::mark_dense(fetch)
+    }
+    fn into_dense<'w>(fetch: Self::Fetch<'w>, rows: usize) -> Self::Dense<'w> {
+        E::into_dense(fetch, rows)
+    }
+    fn exact(state: &Self::State) -> bool {
+        E::exact(state)
+    }
+    fn skip(fetch: &mut Self::Fetch<'_>) {
+        E::skip(fetch)
+    }
+    fn next_dense<'w>(fetch: &mut Self::Fetch<'w>) -> Option<Self::Dense<'w>> {
+        E::next_dense(fetch)
+    }
+    fn mark_each(fetch: &Self::Fetch<'_>) {
+        E::mark_each(fetch)
+    }
+    fn split<'w>(fetch: Self::Fetch<'w>, at: usize) -> (Self::Fetch<'w>, Self::Fetch<'w>) {
+        E::split(fetch, at)
+    }
+}
+
+#[test]
+fn panic_in_a_user_table_cache_leaves_the_state_whole() {
+    let mut world = World::new();
+    world.spawn((A(1),));
+    let mut state = QueryState::<(&mut A, Bomb)>::new(&mut world);
+    // A new table, whose cache entry the next run makes: `&mut A`'s part, then `Bomb`'s,
+    // which panics.
+    world.spawn((A(2), B(2)));
+    ARMED.with(|a| a.set(true));
+    let r = catch_unwind(AssertUnwindSafe(|| state.iter_mut(&mut world).count()));
+    ARMED.with(|a| a.set(false));
+    assert!(r.is_err());
+    // The table is matched again, with its cache entry: both rows, each once.
+    let seen = sorted(state.iter_mut(&mut world).map(|(a, _)| a.0).collect());
+    assert_eq!(seen, [1, 2]);
+    let seen = sorted(state.query_mut(&mut world).iter_mut().map(|(a, _)| a.0).collect());
+    assert_eq!(seen, [1, 2]);
 }

@@ -199,14 +199,23 @@ impl<Q: QueryData, F: QueryFilter> QueryState<Q, F> {
 
     /// Checks the tables made since the last update. Only ever called with the storage of
     /// world `self.world` (see `caches`).
+    ///
+    /// A table is recorded only once its cache entry is made, and then in pushes that cannot
+    /// fail (the room is reserved first): a `matches` or `table_cache` that panics (a user's
+    /// `QueryData` may) leaves `matched` and `caches` as long as each other, which the table
+    /// walk's unchecked reads rely on, and the table is checked again by the next update.
     fn update(&mut self, storage: &Storage) {
         for (t, table) in storage.tables().iter().enumerate().skip(self.is_matched.len()) {
             let m = Q::matches(&self.q, table) && F::matches(&self.f, table);
-            self.is_matched.push(m);
-            if m {
+            let cache = m.then(|| Q::table_cache(&self.q, table));
+            self.is_matched.reserve(1);
+            self.matched.reserve(1);
+            self.caches.reserve(1);
+            if let Some(cache) = cache {
                 self.matched.push(t as u32);
-                self.caches.push(Q::table_cache(&self.q, table));
+                self.caches.push(cache);
             }
+            self.is_matched.push(m);
         }
     }
 
