@@ -494,9 +494,9 @@ impl<T: Component> QueryData for Ref<'_, T> {
     }
 }
 
+#[allow(unsafe_code)] // `ReadOnlyQuery` is an unsafe trait.
 // SAFETY:
 // - `Ref<T>` reads only, and the copy is the same columns.
-#[allow(unsafe_code)] // `ReadOnlyQuery` is an unsafe trait.
 unsafe impl<T: Component> ReadOnlyQuery for Ref<'_, T> {
     fn copy_columns<'a>(columns: &'a ReadColumns<'_, T>) -> ReadColumns<'a, T> {
         *columns

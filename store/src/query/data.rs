@@ -25,7 +25,8 @@ use super::dense::{ColumnRows, ColumnRowsMut, CopiedRows, DenseRows, OptionDense
 /// the methods. The unsafe steps under a query are the columns' typed slices, whose type a
 /// run checks once ([`ReadColumns`], `TableColumnsMut`), and the table switch's
 /// [`fetch_cached`](QueryData::fetch_cached), whose caller promises that the cache entry is
-/// the table's; every other method is safe code.
+/// the table's (and [`ReadOnlyQuery`], an unsafe trait, whose `copy_columns` the switch
+/// trusts to copy a run's own columns); every other method is safe code.
 ///
 /// # Examples
 ///

@@ -183,9 +183,9 @@ impl<T: Component> QueryData for Has<T> {
     }
 }
 
+#[allow(unsafe_code)] // `ReadOnlyQuery` is an unsafe trait.
 // SAFETY:
 // - `Has<T>` reads only (whether the component is there), and the copy is the same columns.
-#[allow(unsafe_code)] // `ReadOnlyQuery` is an unsafe trait.
 unsafe impl<T: Component> ReadOnlyQuery for Has<T> {
     fn copy_columns<'a>(columns: &'a HasColumns<'_>) -> HasColumns<'a> {
         *columns
