@@ -302,8 +302,9 @@ impl fmt::Display for AccessConflict {
         match self.within {
             Some(query) => write!(
                 f,
-                "parameter `Query<{query}>` borrows {} mutably and names it again: its items \
+                "parameter `Query<{}>` borrows {} mutably and names it again: its items \
                  would alias; name each component once in a query that writes it",
+                without_store_paths(query),
                 self.key
             ),
             None => write!(
@@ -320,6 +321,34 @@ impl fmt::Display for AccessConflict {
 }
 
 impl std::error::Error for AccessConflict {}
+
+/// `name` (as `std::any::type_name` spells it) with this crate's own module paths cut to
+/// the item's name: `cellar_store::query::change::Ref<'_, game::Health>` reads as
+/// `Ref<'_, game::Health>`, as the user wrote it; the user's own paths stay whole.
+fn without_store_paths(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut path = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            path.push(c);
+        } else {
+            push_path(&mut out, &mut path);
+            out.push(c);
+        }
+    }
+    push_path(&mut out, &mut path);
+    out
+}
+
+/// Moves `path` onto `out`, only its last segment if it is one of this crate's paths.
+fn push_path(out: &mut String, path: &mut String) {
+    const STORE: &str = concat!(env!("CARGO_CRATE_NAME"), "::");
+    match path.strip_prefix(STORE) {
+        Some(inner) => out.push_str(inner.rsplit("::").next().unwrap_or(inner)),
+        None => out.push_str(path),
+    }
+    path.clear();
+}
 
 /// The tokens a query, a parameter or a system borrows, each with how it borrows it, sorted
 /// by key.
@@ -673,6 +702,14 @@ impl Access {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn store_paths_are_cut_to_the_item_and_user_paths_stay() {
+        let name = std::any::type_name::<(crate::Ref<'static, u8>, &mut crate::Entity)>();
+        assert_eq!(super::without_store_paths(name), "(Ref<'_, u8>, &mut Entity)");
+        let user = "(&mut game::Health, core::option::Option<&game::Armor>)";
+        assert_eq!(super::without_store_paths(user), user);
+    }
     use super::*;
 
     struct A;

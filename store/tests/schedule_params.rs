@@ -43,6 +43,16 @@ fn a_query_that_aliases_within_itself_is_named_as_one_parameter() {
 }
 
 #[test]
+fn a_self_aliasing_query_names_mut_and_ref_without_the_store_paths() {
+    fn twice(_q: Query<(Mut<Health>, Ref<Health>)>) {}
+    let err = Schedule::new().try_add_system(twice).unwrap_err();
+    let text = err.to_string();
+    let health = std::any::type_name::<Health>();
+    assert!(text.contains(&format!("`Query<(Mut<'_, {health}>, Ref<'_, {health}>)>`")), "{text}");
+    assert!(!text.contains("cellar_store::query"), "{text}");
+}
+
+#[test]
 #[allow(clippy::type_complexity)] // the set is spelled out as a user would
 fn param_set_lends_its_tokens_to_one_member_at_a_time() {
     fn damage(
